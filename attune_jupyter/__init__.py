@@ -1,0 +1,77 @@
+"""attune-jupyter: annotate, rate and discuss therapy-training session transcripts in JupyterLab.
+
+The names below are the public API. Widgets and the server extension are imported lazily, so
+``import attune_jupyter`` (and ``attune_jupyter.core``) stays free of Jupyter, widget and plotting
+libraries: scripts, the command line and the course service can use the core on their own.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+from attune_jupyter._version import __version__
+from attune_jupyter.core import (
+    Annotation,
+    Code,
+    Codebook,
+    CodebookError,
+    Transcript,
+    TranscriptError,
+    Turn,
+    load_transcript,
+)
+
+if TYPE_CHECKING:
+    from attune_jupyter.store import Store, StoreError
+    from attune_jupyter.widgets import Annotator
+
+__all__ = [
+    "Annotation",
+    "Annotator",
+    "Code",
+    "Codebook",
+    "CodebookError",
+    "Store",
+    "StoreError",
+    "Transcript",
+    "TranscriptError",
+    "Turn",
+    "__version__",
+    "load_transcript",
+    "open_store",
+]
+
+_LAZY = {
+    "Annotator": "attune_jupyter.widgets",
+    "Store": "attune_jupyter.store",
+    "StoreError": "attune_jupyter.store",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'attune_jupyter' has no attribute {name!r}")
+
+
+def open_store(path_or_url: str | os.PathLike[str] | None = None) -> Store:
+    """Open the annotation store (a SQLite file by default).
+
+    See :func:`attune_jupyter.store.open_store` for the locations it accepts.
+    """
+    from attune_jupyter.store import open_store as _open_store
+
+    return _open_store(path_or_url)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    return [{"src": "labextension", "dest": "attune-jupyter"}]
+
+
+def _jupyter_server_extension_points() -> list[dict[str, Any]]:
+    from attune_jupyter.server.app import AttuneServerApp
+
+    return [{"module": "attune_jupyter", "app": AttuneServerApp}]

@@ -1,0 +1,35 @@
+"""The framework-free core: transcripts and their readers, codebooks, annotations.
+
+Nothing under ``attune_jupyter.core`` imports jupyter_server, tornado, ipywidgets, anywidget or
+matplotlib (tests/unit/test_core_isolation.py checks it), so it can be used from scripts, the
+command line, the server and the widgets alike.
+"""
+
+from __future__ import annotations
+
+from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.codebook import Code, Codebook, CodebookError
+from attune_jupyter.core.readers import load_transcript, parse_transcript
+from attune_jupyter.core.transcript import (
+    ROLES,
+    Role,
+    Transcript,
+    TranscriptError,
+    Turn,
+    infer_role,
+)
+
+__all__ = [
+    "ROLES",
+    "Annotation",
+    "Code",
+    "Codebook",
+    "CodebookError",
+    "Role",
+    "Transcript",
+    "TranscriptError",
+    "Turn",
+    "infer_role",
+    "load_transcript",
+    "parse_transcript",
+]

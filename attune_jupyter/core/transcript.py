@@ -1,0 +1,233 @@
+"""Transcripts and turns: the unit every other part of attune-jupyter annotates.
+
+A :class:`Transcript` is an ordered list of :class:`Turn` objects, one per contiguous stretch of
+talk by one speaker. Readers (``attune_jupyter.core.readers``) build them from files; nothing here
+knows about files, servers or widgets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Role = Literal["therapist", "client", "other"]
+ROLES: tuple[Role, ...] = ("therapist", "client", "other")
+
+#: Speaker labels (lower-cased, without trailing digits or punctuation) that imply a role.
+_ROLE_WORDS: dict[str, Role] = {
+    "therapist": "therapist",
+    "counsellor": "therapist",
+    "counselor": "therapist",
+    "clinician": "therapist",
+    "trainee": "therapist",
+    "t": "therapist",
+    "client": "client",
+    "patient": "client",
+    "c": "client",
+}
+
+
+class TranscriptError(ValueError):
+    """A transcript file could not be read.
+
+    The message names the file, the line (1-based, when one applies) and what is wrong, so that a
+    supervisor can open the file and fix it.
+
+    Attributes
+    ----------
+    path:
+        The file that was being read, or None when reading from a string.
+    line:
+        1-based line number of the problem, or None when the problem is not tied to one line.
+    reason:
+        What is wrong, without the location prefix.
+    """
+
+    def __init__(self, reason: str, path: str | Path | None = None, line: int | None = None):
+        self.reason = reason
+        self.path = str(path) if path is not None else None
+        self.line = line
+        where = self.path or "<transcript>"
+        if line is not None:
+            where = f"{where}, line {line}"
+        super().__init__(f"{where}: {reason}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.reason, self.path, self.line))
+
+
+def infer_role(speaker: str, roles: Mapping[str, str] | None = None) -> Role:
+    """Return the role a speaker label implies.
+
+    ``roles`` (label -> role) wins over the built-in words. Labels such as ``"Therapist 2"`` or
+    ``"CLIENT:"`` are matched without case, trailing numbers or punctuation.
+
+    Raises
+    ------
+    ValueError
+        When ``roles`` maps a label to something other than therapist, client or other.
+    """
+    if roles:
+        if speaker in roles:
+            return _checked_role(roles[speaker], speaker)
+        lowered = {k.strip().lower(): v for k, v in roles.items()}
+        if speaker.strip().lower() in lowered:
+            return _checked_role(lowered[speaker.strip().lower()], speaker)
+    key = speaker.strip().lower().rstrip(":.").strip()
+    key = key.rstrip("0123456789 _-#").strip() or key
+    return _ROLE_WORDS.get(key, "other")
+
+
+def _checked_role(role: str, speaker: str) -> Role:
+    checked = _ROLE_BY_NAME.get(role)
+    if checked is None:
+        raise ValueError(
+            f"roles[{speaker!r}] is {role!r}; a role must be one of {', '.join(ROLES)}"
+        )
+    return checked
+
+
+_ROLE_BY_NAME: dict[str, Role] = {role: role for role in ROLES}
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One speaker's contiguous talk.
+
+    Parameters
+    ----------
+    id:
+        Stable identifier within the transcript (the same file always gives the same ids).
+    speaker:
+        The speaker label as written in the source.
+    role:
+        ``"therapist"``, ``"client"`` or ``"other"``.
+    text:
+        What was said, as plain text.
+    start, end:
+        Times in seconds from the start of the session, or None when the source has none.
+    metadata:
+        Source-specific extras (for example label columns of a corpus); never used for display.
+    """
+
+    id: str
+    speaker: str
+    role: Role
+    text: str
+    start: float | None = None
+    end: float | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.role not in ROLES:
+            raise ValueError(f"turn {self.id}: role {self.role!r} is not one of {', '.join(ROLES)}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form, the shape the REST API and the widgets use."""
+        return {
+            "id": self.id,
+            "speaker": self.speaker,
+            "role": self.role,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True)
+class Transcript:
+    """An ordered sequence of turns from one session.
+
+    Parameters
+    ----------
+    id:
+        Identifier of the session transcript; annotations refer to it.
+    turns:
+        The turns, in the order they were spoken. Turn ids must be unique.
+    source:
+        Where it was read from (a path), for messages; None when built in code.
+    metadata:
+        Extras carried from the source.
+    """
+
+    id: str
+    turns: tuple[Turn, ...]
+    source: str | None = None
+    metadata: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(
+        self,
+        id: str,
+        turns: Sequence[Turn],
+        source: str | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> None:
+        object.__setattr__(self, "id", id)
+        object.__setattr__(self, "turns", tuple(turns))
+        object.__setattr__(self, "source", source)
+        object.__setattr__(self, "metadata", dict(metadata or {}))
+        seen: set[str] = set()
+        for turn in self.turns:
+            if turn.id in seen:
+                raise ValueError(f"transcript {id}: turn id {turn.id!r} occurs twice")
+            seen.add(turn.id)
+
+    def __len__(self) -> int:
+        return len(self.turns)
+
+    def __iter__(self) -> Iterator[Turn]:
+        return iter(self.turns)
+
+    def __getitem__(self, index: int) -> Turn:
+        return self.turns[index]
+
+    def __repr__(self) -> str:
+        # Never show turn text in a repr: reprs end up in logs and notebook outputs.
+        speakers = sorted({t.speaker for t in self.turns})
+        return f"Transcript(id={self.id!r}, turns={len(self)}, speakers={speakers!r})"
+
+    def turn(self, turn_id: str) -> Turn:
+        """Return the turn with this id.
+
+        Raises
+        ------
+        KeyError
+            When the transcript has no such turn.
+        """
+        for t in self.turns:
+            if t.id == turn_id:
+                return t
+        raise KeyError(f"transcript {self.id} has no turn {turn_id!r}")
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per turn: ``turn_id, speaker, role, start, end, text`` plus metadata columns."""
+        import pandas as pd
+
+        rows = []
+        for t in self.turns:
+            row: dict[str, Any] = {
+                "transcript_id": self.id,
+                "turn_id": t.id,
+                "speaker": t.speaker,
+                "role": t.role,
+                "start": t.start,
+                "end": t.end,
+                "text": t.text,
+            }
+            for k, v in t.metadata.items():
+                row.setdefault(k, v)
+            rows.append(row)
+        columns = ["transcript_id", "turn_id", "speaker", "role", "start", "end", "text"]
+        frame = pd.DataFrame(rows, columns=None if rows else columns)
+        frame["start"] = frame["start"].astype("float64")
+        frame["end"] = frame["end"].astype("float64")
+        return frame
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready form, the shape the REST API and the widgets use."""
+        return {"id": self.id, "turns": [t.to_dict() for t in self.turns]}

@@ -1,0 +1,364 @@
+"""The store interface: what every attune-jupyter persistence back end offers.
+
+Widgets, REST handlers and analytics depend on :class:`Store` only, never on SQL, a file path or
+an engine (architecture principle 4). Today :class:`attune_jupyter.store.sql.SqlStore` implements it
+for SQLite and PostgreSQL; a course service reached over HTTP will implement it too, and can reuse
+the frame builders and the error classes defined here so that callers see the same shapes.
+
+The annotations frame
+---------------------
+:meth:`Store.annotations` returns one tidy frame, one row per *live* (not deleted) annotation:
+
+=============== ======================== =====================================================
+column          dtype                    meaning
+=============== ======================== =====================================================
+annotation_id   ``str``                  :attr:`Annotation.id`
+transcript_id   ``str``                  transcript annotated
+turn_id         ``str``                  turn annotated
+span_start      ``Int64`` (nullable)     first character of the span, ``<NA>`` for a whole turn
+span_end        ``Int64`` (nullable)     end of the span (exclusive), ``<NA>`` for a whole turn
+code_id         ``str``                  codebook code applied
+annotator       ``str``                  who made it
+note            ``str``                  the annotator's free-text note (``""`` when none)
+created         ``datetime64[ns, UTC]``  when the annotation was made
+updated         ``datetime64[ns, UTC]``  when it was last changed (equals ``created`` at first)
+=============== ======================== =====================================================
+
+``str`` is pandas' default string dtype (pandas >= 3); it is used for every text column, including
+in an empty frame, so that an empty result has exactly the columns and dtypes of a full one. Rows
+are sorted by ``transcript_id``, ``created``, ``annotation_id`` (sorted in pandas, not in SQL, so
+that the order does not depend on a database's collation) and the index is a fresh ``RangeIndex``.
+
+The history frame
+-----------------
+:meth:`Store.history` returns one row per edit event, in the order the events were written:
+``event_id`` (``int64``), ``annotation_id``, ``action`` (``"create"``, ``"update"`` or
+``"delete"``), ``actor`` (who made the change), ``at`` (``datetime64[ns, UTC]``, when the store
+wrote it), followed by the annotation *as it stood after the action* (for a delete: as it was when
+deleted) in the columns of the annotations frame other than ``annotation_id``.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Final, Literal, Self
+
+import pandas as pd
+
+from attune_jupyter.core.annotation import Annotation
+
+__all__ = [
+    "ANNOTATION_COLUMNS",
+    "HISTORY_COLUMNS",
+    "Action",
+    "AnnotationEvent",
+    "AnnotationNotFoundError",
+    "SchemaVersionError",
+    "Store",
+    "StoreError",
+    "annotations_frame",
+    "history_frame",
+]
+
+Action = Literal["create", "update", "delete"]
+"""The kinds of edit event recorded in the history."""
+
+ANNOTATION_COLUMNS: Final[tuple[str, ...]] = (
+    "annotation_id",
+    "transcript_id",
+    "turn_id",
+    "span_start",
+    "span_end",
+    "code_id",
+    "annotator",
+    "note",
+    "created",
+    "updated",
+)
+"""Columns of the annotations frame, in order."""
+
+HISTORY_COLUMNS: Final[tuple[str, ...]] = (
+    "event_id",
+    "annotation_id",
+    "action",
+    "actor",
+    "at",
+    *ANNOTATION_COLUMNS[1:],
+)
+"""Columns of the history frame, in order."""
+
+_TIME_DTYPE: Final = "datetime64[ns, UTC]"
+_ANNOTATION_DTYPES: Final[Mapping[str, str]] = {
+    "annotation_id": "str",
+    "transcript_id": "str",
+    "turn_id": "str",
+    "span_start": "Int64",
+    "span_end": "Int64",
+    "code_id": "str",
+    "annotator": "str",
+    "note": "str",
+    "created": _TIME_DTYPE,
+    "updated": _TIME_DTYPE,
+}
+_HISTORY_DTYPES: Final[Mapping[str, str]] = {
+    "event_id": "int64",
+    "action": "str",
+    "actor": "str",
+    "at": _TIME_DTYPE,
+    **_ANNOTATION_DTYPES,
+}
+
+
+class StoreError(RuntimeError):
+    """A store operation failed: missing or duplicate annotation, unreadable or newer database,
+    lost connection.
+
+    Messages name ids and (masked) store URLs only, never transcript text or notes.
+    """
+
+
+class AnnotationNotFoundError(StoreError, KeyError):
+    """No live annotation has the id asked for. Also a :class:`KeyError`, like a missing key."""
+
+    def __str__(self) -> str:
+        # KeyError.__str__ would print the message quoted, as if it were a key.
+        return RuntimeError.__str__(self)
+
+
+class SchemaVersionError(StoreError):
+    """The database was written by a newer attune-jupyter, or cannot be upgraded."""
+
+
+@dataclass(frozen=True)
+class AnnotationEvent:
+    """One entry of the append-only edit history.
+
+    Parameters
+    ----------
+    event_id:
+        Increasing number; gives the order in which the store wrote the events.
+    annotation_id:
+        The annotation changed.
+    action:
+        ``"create"``, ``"update"`` or ``"delete"``.
+    actor:
+        Who made the change (for a delete: the ``by`` argument; otherwise the annotator).
+    at:
+        When the store wrote the event (UTC, timezone-aware).
+    state:
+        The annotation's fields after the action, in the form of :meth:`Annotation.to_dict`.
+    """
+
+    event_id: int
+    annotation_id: str
+    action: Action
+    actor: str
+    at: datetime
+    state: Mapping[str, Any]
+
+
+class Store(abc.ABC):
+    """Where annotations live, and the history of every change to them.
+
+    Every write (:meth:`add_annotation`, :meth:`update_annotation`, :meth:`delete_annotation`) is
+    committed durably before the method returns, together with its history event. Implementations
+    are safe to use from several threads. A store is a context manager that closes itself.
+
+    Raises
+    ------
+    StoreError
+        From any method, when the operation cannot be done; nothing is half-written.
+    """
+
+    @property
+    @abc.abstractmethod
+    def url(self) -> str:
+        """Where the store lives, as a URL with any password masked (safe to show and log)."""
+
+    @property
+    @abc.abstractmethod
+    def schema_version(self) -> int:
+        """The schema version of the open database."""
+
+    @abc.abstractmethod
+    def add_annotation(self, a: Annotation) -> Annotation:
+        """Save a new annotation and record a ``create`` event.
+
+        Parameters
+        ----------
+        a:
+            The annotation; its ``id`` must never have been used in this store (not even by an
+            annotation since deleted), so that an id's history describes a single annotation.
+
+        Returns
+        -------
+        Annotation
+            The annotation as stored (times converted to UTC).
+
+        Raises
+        ------
+        StoreError
+            If the id is already in use or was used before.
+        """
+
+    @abc.abstractmethod
+    def update_annotation(self, a: Annotation) -> Annotation:
+        """Replace the annotation with id ``a.id`` and record an ``update`` event.
+
+        ``turn_id``, the span, ``code_id`` and ``note`` may change. ``created`` is kept from the
+        stored annotation and ``updated`` is set to the time of the write, whatever ``a`` says.
+
+        Returns
+        -------
+        Annotation
+            The annotation as stored.
+
+        Raises
+        ------
+        AnnotationNotFoundError
+            If no live annotation has that id.
+        StoreError
+            If ``transcript_id`` or ``annotator`` differ from the stored annotation (an
+            annotation never moves to another transcript or another annotator: delete it and add
+            a new one).
+        """
+
+    @abc.abstractmethod
+    def delete_annotation(self, annotation_id: str, by: str) -> None:
+        """Delete a live annotation and record a ``delete`` event by ``by``.
+
+        The annotation disappears from :meth:`annotations` and :meth:`get_annotation`; its
+        history stays.
+
+        Raises
+        ------
+        AnnotationNotFoundError
+            If no live annotation has that id.
+        """
+
+    @abc.abstractmethod
+    def get_annotation(self, annotation_id: str) -> Annotation:
+        """The live annotation with this id.
+
+        Raises
+        ------
+        AnnotationNotFoundError
+            If no live annotation has that id.
+        """
+
+    @abc.abstractmethod
+    def annotations(
+        self, transcript_id: str | None = None, annotator: str | None = None
+    ) -> pd.DataFrame:
+        """Live annotations as the tidy frame described in this module's docstring.
+
+        Parameters
+        ----------
+        transcript_id, annotator:
+            When given, keep only the annotations of this transcript and/or this annotator.
+        """
+
+    @abc.abstractmethod
+    def history(self, annotation_id: str | None = None) -> pd.DataFrame:
+        """Edit events as the history frame described in this module's docstring.
+
+        Parameters
+        ----------
+        annotation_id:
+            When given, only the events of this annotation (an empty frame if it has none).
+        """
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Release connections. Idempotent; any later call other than ``close`` raises."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _frame(
+    rows: Sequence[Mapping[str, Any]],
+    columns: Sequence[str],
+    dtypes: Mapping[str, str],
+    sort_by: list[str],
+) -> pd.DataFrame:
+    data: dict[str, Any] = {}
+    for name in columns:
+        values = [row[name] for row in rows]
+        dtype = dtypes[name]
+        if dtype == _TIME_DTYPE:
+            # utc=True converts aware datetimes and ISO strings alike; as_unit fixes the resolution
+            # (pandas >= 3 would otherwise infer microseconds from datetime objects).
+            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True).dt.as_unit("ns")
+        else:
+            data[name] = pd.Series(values, dtype=dtype)
+    frame = pd.DataFrame(data, columns=list(columns))
+    return frame.sort_values(sort_by, kind="stable", ignore_index=True)
+
+
+def annotations_frame(annotations: Iterable[Annotation]) -> pd.DataFrame:
+    """Build the annotations frame (see the module docstring) from annotations.
+
+    Parameters
+    ----------
+    annotations:
+        Live annotations, in any order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with :data:`ANNOTATION_COLUMNS`, sorted; empty but fully typed when there
+        are no annotations.
+    """
+    rows = []
+    for a in annotations:
+        row = a.to_dict()
+        row["annotation_id"] = row.pop("id")
+        row["created"] = a.created
+        row["updated"] = a.updated
+        rows.append(row)
+    return _frame(
+        rows,
+        ANNOTATION_COLUMNS,
+        _ANNOTATION_DTYPES,
+        ["transcript_id", "created", "annotation_id"],
+    )
+
+
+def history_frame(events: Iterable[AnnotationEvent]) -> pd.DataFrame:
+    """Build the history frame (see the module docstring) from events.
+
+    Parameters
+    ----------
+    events:
+        History events, in any order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with :data:`HISTORY_COLUMNS`, sorted by ``event_id``.
+    """
+    rows = []
+    for e in events:
+        row: dict[str, Any] = {name: e.state.get(name) for name in ANNOTATION_COLUMNS[1:]}
+        row.update(
+            event_id=e.event_id,
+            annotation_id=e.annotation_id,
+            action=e.action,
+            actor=e.actor,
+            at=e.at,
+        )
+        rows.append(row)
+    return _frame(rows, HISTORY_COLUMNS, _HISTORY_DTYPES, ["event_id"])

@@ -1,0 +1,289 @@
+"""Tables, schema version and migrations of the SQL store.
+
+Owns the database layout shared by SQLite and PostgreSQL (one SQLAlchemy Core ``MetaData``), the
+schema version written into every database (:data:`SCHEMA_VERSION`), and the upgrade path from
+older versions (:data:`MIGRATIONS`).
+
+Tables
+------
+``attune_meta``
+    Key/value text pairs; ``schema_version`` holds the version as a decimal string.
+``annotations``
+    Current state: one row per live annotation. Deleting an annotation removes its row (the history
+    keeps it), so that this table is exactly "what is true now" and every query of it is simple.
+``annotation_events``
+    Append-only edit history: ``event_id`` (increasing, never reused), ``annotation_id``,
+    ``action`` (create/update/delete), ``actor``, ``at`` (UTC) and ``payload``, the JSON text of the
+    annotation after the action (for a delete: as it was). Rows are never updated or deleted.
+    There is no foreign key to ``annotations``: the history outlives the annotation.
+
+Times are stored through :class:`UTCDateTime`: ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL, ISO 8601
+text with an explicit ``+00:00`` offset on SQLite (fixed width, so text order is time order). Both
+give back timezone-aware UTC datetimes.
+
+Versions and migrations
+-----------------------
+A database with none of these tables is created at :data:`SCHEMA_VERSION`. A database at a newer
+version is refused (:func:`check_readable`) before anything is written. A database at an older
+version is upgraded by :func:`ensure_schema`, which runs ``MIGRATIONS[v]`` (upgrading ``v`` to
+``v + 1``) for every step, then records the new version, all in the caller's one transaction: either
+every step applies or none does. To change the schema: edit the tables below, bump
+:data:`SCHEMA_VERSION`, register the step from the previous version, and test that a migrated
+database matches a freshly created one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Final
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.types import TypeEngine
+
+from attune_jupyter.store.base import SchemaVersionError, StoreError
+
+__all__ = [
+    "MIGRATIONS",
+    "SCHEMA_VERSION",
+    "Migration",
+    "UTCDateTime",
+    "annotations_table",
+    "check_readable",
+    "ensure_schema",
+    "events_table",
+    "meta_table",
+    "metadata",
+    "read_schema_version",
+]
+
+SCHEMA_VERSION: Final = 1
+"""The schema version this attune-jupyter writes, and the newest it can read."""
+
+Migration = Callable[[Connection], None]
+"""An upgrade step: given a connection inside the upgrade transaction, change version v to v + 1."""
+
+MIGRATIONS: dict[int, Migration] = {}
+"""Upgrade steps by the version they upgrade *from*. Empty while there is only version 1."""
+
+_VERSION_KEY: Final = "schema_version"
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime column that round-trips the same on SQLite and PostgreSQL.
+
+    Binding a naive datetime raises :class:`ValueError`; other timezones are converted to UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    # Dialect-specific: SQLite has no time type, and SQLAlchemy's default SQLite format drops
+    # the offset. Store fixed-width ISO 8601 with an explicit UTC offset instead.
+    _SQLITE_FORMAT: Final = (
+        "%(year)04d-%(month)02d-%(day)02dT%(hour)02d:%(minute)02d:%(second)02d"
+        ".%(microsecond)06d+00:00"
+    )
+    _SQLITE_REGEXP: Final = re.compile(r"(\d+)-(\d+)-(\d+)T(\d+):(\d+):(\d+)\.(\d+)\+00:00")
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            stored_as = sqlite.DATETIME(  # type: ignore[no-untyped-call]
+                storage_format=self._SQLITE_FORMAT, regexp=self._SQLITE_REGEXP
+            )
+            return dialect.type_descriptor(stored_as)
+        return dialect.type_descriptor(DateTime(timezone=True))
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("refusing to store a naive datetime; use a timezone-aware UTC time")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime):
+            raise StoreError(f"unexpected stored time of type {type(value).__name__}")
+        if value.tzinfo is None:  # SQLite: the text was UTC
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)  # PostgreSQL: in the session's time zone
+
+
+metadata: Final = MetaData(
+    # Named constraints make future ALTERs (and SQLite batch migrations) possible.
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+meta_table: Final = Table(
+    "attune_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+annotations_table: Final = Table(
+    "annotations",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("transcript_id", String, nullable=False),
+    Column("turn_id", String, nullable=False),
+    Column("span_start", Integer, nullable=True),
+    Column("span_end", Integer, nullable=True),
+    Column("code_id", String, nullable=False),
+    Column("annotator", String, nullable=False),
+    Column("note", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    CheckConstraint(
+        "(span_start IS NULL AND span_end IS NULL) OR (span_start >= 0 AND span_end > span_start)",
+        name="span",
+    ),
+    Index(None, "transcript_id"),
+    Index(None, "annotator"),
+)
+
+events_table: Final = Table(
+    "annotation_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("annotation_id", String, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", String, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("payload", Text, nullable=False),
+    CheckConstraint("action IN ('create', 'update', 'delete')", name="action"),
+    Index(None, "annotation_id"),
+    # Dialect-specific (ignored elsewhere): SQLite's AUTOINCREMENT keyword guarantees that event
+    # ids are never reused; PostgreSQL's sequence already guarantees it.
+    sqlite_autoincrement=True,
+)
+
+_ATTUNE_TABLES: Final = tuple(metadata.tables)
+# Any constant; taken by PostgreSQL sessions that create or upgrade the schema.
+_PG_SCHEMA_LOCK_KEY: Final = 0x61747475
+
+
+def read_schema_version(conn: Connection) -> int | None:
+    """The schema version recorded in the database, or None when it has no attune tables.
+
+    Raises
+    ------
+    StoreError
+        If the database has some attune tables but no readable version (it was not made by
+        attune-jupyter, or it is damaged).
+    """
+    inspector = inspect(conn)
+    if not inspector.has_table(meta_table.name):
+        found = [name for name in _ATTUNE_TABLES if inspector.has_table(name)]
+        if found:
+            raise StoreError(
+                f"the database has table(s) {', '.join(found)} but no {meta_table.name} table, "
+                "so it was not made by attune-jupyter; use another database"
+            )
+        return None
+    value = conn.execute(
+        select(meta_table.c.value).where(meta_table.c.key == _VERSION_KEY)
+    ).scalar_one_or_none()
+    if value is not None and value.strip().isdigit():
+        return int(value)
+    raise StoreError(f"the database's {meta_table.name} table has no valid {_VERSION_KEY}")
+
+
+def check_readable(version: int, where: str) -> None:
+    """Refuse a database written by a newer attune-jupyter.
+
+    Raises
+    ------
+    SchemaVersionError
+        If ``version`` is newer than :data:`SCHEMA_VERSION`.
+    """
+    if version > SCHEMA_VERSION:
+        raise SchemaVersionError(
+            f"{where} was created by a newer attune-jupyter (schema {version}, this version "
+            f"reads up to {SCHEMA_VERSION}); upgrade attune-jupyter"
+        )
+
+
+def ensure_schema(conn: Connection, where: str) -> int:
+    """Create or upgrade the schema inside the caller's write transaction.
+
+    Parameters
+    ----------
+    conn:
+        A connection in a write transaction (on SQLite begun with ``BEGIN IMMEDIATE``, so no other
+        process can create or upgrade the schema at the same time). The caller commits.
+    where:
+        The (masked) store URL, for messages.
+
+    Returns
+    -------
+    int
+        The schema version now in the database (:data:`SCHEMA_VERSION`).
+
+    Raises
+    ------
+    SchemaVersionError
+        If the database is newer, or an upgrade step is missing or fails; the caller's
+        transaction then rolls back and the database is left as it was.
+    StoreError
+        If the database is not an attune-jupyter store.
+    """
+    if conn.dialect.name == "postgresql":
+        # Dialect-specific: serialise schema creation/upgrade between PostgreSQL sessions (there
+        # is no BEGIN IMMEDIATE); the lock is released at the end of this transaction.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_SCHEMA_LOCK_KEY})
+    version = read_schema_version(conn)
+    if version is None:
+        metadata.create_all(conn)
+        conn.execute(insert(meta_table).values(key=_VERSION_KEY, value=str(SCHEMA_VERSION)))
+        return SCHEMA_VERSION
+    check_readable(version, where)
+    for step in range(version, SCHEMA_VERSION):
+        migration = MIGRATIONS.get(step)
+        if migration is None:
+            raise SchemaVersionError(
+                f"{where} is at schema {version} and this attune-jupyter has no upgrade from "
+                f"schema {step} to {step + 1}"
+            )
+        try:
+            migration(conn)
+        except Exception as exc:
+            raise SchemaVersionError(
+                f"upgrading {where} from schema {step} to {step + 1} failed "
+                f"({type(exc).__name__}); the database is unchanged at schema {version}"
+            ) from exc
+    if version != SCHEMA_VERSION:
+        conn.execute(
+            update(meta_table)
+            .where(meta_table.c.key == _VERSION_KEY)
+            .values(value=str(SCHEMA_VERSION))
+        )
+    return SCHEMA_VERSION

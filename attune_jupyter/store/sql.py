@@ -1,0 +1,559 @@
+"""The SQL implementation of :class:`~attune_jupyter.store.base.Store`: SQLite and PostgreSQL.
+
+One SQLAlchemy Core code path serves both engines; the few engine-specific settings live in
+:func:`_configure_sqlite` (and in :mod:`attune_jupyter.store.schema`), each commented as such.
+
+SQLite
+------
+Every connection runs with:
+
+``PRAGMA busy_timeout = 10000``
+    A writer waits up to 10 s for another writer (another thread, kernel or server) instead of
+    failing at once with "database is locked".
+``PRAGMA synchronous = FULL``
+    Every commit is fsynced before it returns. ``NORMAL`` (the usual WAL setting) survives a crash
+    of the process but may lose the last commits on power loss or an OS crash; annotations are
+    promised to be written when made, so we pay the extra fsync per commit.
+``PRAGMA foreign_keys = ON``
+    SQLite leaves foreign keys unchecked unless told (for future tables; none yet).
+
+and the database is switched to ``journal_mode = WAL`` once when opened (the mode is stored in the
+file): readers never block the writer and the writer never blocks readers.
+
+pysqlite's own transaction handling is switched off (``isolation_level = None``) and SQLAlchemy's
+``begin`` event emits ``BEGIN IMMEDIATE`` for writes and a plain (deferred) ``BEGIN`` for reads.
+A write transaction reads before it writes (does the id exist?); begun as deferred it would hold a
+read snapshot and fail at once with "database is locked" when another process wrote meanwhile,
+whatever the busy timeout. ``BEGIN IMMEDIATE`` takes the write lock first, waiting as long as the
+busy timeout. (This is the recipe of SQLAlchemy's SQLite documentation, "Enabling Non-Legacy SQLite
+Transactional Modes", for all Python versions.)
+
+Threads
+-------
+The engine keeps a pool of connections (``QueuePool``, SQLAlchemy's default for a SQLite file, with
+``check_same_thread=False``). Each store method checks out a connection for exactly one transaction
+and returns it, so two threads (a tornado handler and a widget callback) never share a connection
+at the same time; SQLite's locking with the busy timeout orders their writes as it does between
+processes. No Python-level lock is needed.
+
+Never put a SQLite store on a network filesystem (JupyterHub home folders often are NFS): locking
+there is unreliable. Opening one logs a warning; use PostgreSQL for shared data.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final, cast
+
+import pandas as pd
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Row,
+    create_engine,
+    delete,
+    event,
+    exc,
+    insert,
+    make_url,
+    select,
+    update,
+)
+
+from attune_jupyter.core.annotation import Annotation, utc_now
+from attune_jupyter.store import schema
+from attune_jupyter.store.base import (
+    Action,
+    AnnotationEvent,
+    AnnotationNotFoundError,
+    Store,
+    StoreError,
+    annotations_frame,
+    history_frame,
+)
+
+__all__ = ["BUSY_TIMEOUT_SECONDS", "SUPPORTED_LOCATIONS", "SqlStore", "mask_url", "parse_store_url"]
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_SECONDS: Final = 10.0
+"""How long a SQLite writer waits for another writer before failing."""
+
+SUPPORTED_LOCATIONS: Final = (
+    "a file path",
+    "sqlite:///PATH",
+    "postgresql://USER:PASSWORD@HOST/DB",
+    "postgresql+psycopg://USER:PASSWORD@HOST/DB",
+)
+"""The forms of store location that :func:`parse_store_url` accepts, for messages."""
+
+_SQLITE_DRIVERS: Final = frozenset({"sqlite", "sqlite+pysqlite"})
+_POSTGRES_DRIVERS: Final = frozenset({"postgresql", "postgresql+psycopg"})
+_URL_PREFIX: Final = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*)://")
+_URL_PASSWORD: Final = re.compile(r"(://[^:/@]*:)[^@]*@")
+_NETWORK_FILESYSTEMS: Final = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "ceph", "glusterfs", "lustre", "fuse.sshfs", "9p"}
+)
+# Execution option marking a write transaction; read by the SQLite ``begin`` listener.
+_WRITE_OPTION: Final = "attune_write"
+
+
+def mask_url(location: str) -> str:
+    """``location`` with the password of any ``scheme://user:password@`` part replaced by ``***``.
+
+    Works on strings that are not valid URLs too, so it is safe for error messages.
+    """
+    return _URL_PASSWORD.sub(r"\1***@", location)
+
+
+def _unsupported(scheme: str, location: str) -> ValueError:
+    return ValueError(
+        f"unsupported store URL scheme {scheme!r} in {mask_url(location)!r}; "
+        f"supported: {', '.join(SUPPORTED_LOCATIONS)}"
+    )
+
+
+def parse_store_url(location: str | os.PathLike[str]) -> URL:
+    """Turn a file path or a database URL into the SQLAlchemy URL the store connects to.
+
+    Parameters
+    ----------
+    location:
+        A SQLite file path (relative paths are resolved against the current working folder, ``~``
+        is expanded), a ``sqlite:///PATH`` URL, or a ``postgresql://`` or
+        ``postgresql+psycopg://`` URL (both use the psycopg 3 driver).
+
+    Returns
+    -------
+    sqlalchemy.URL
+        ``sqlite:///ABSOLUTE-PATH`` or ``postgresql+psycopg://...``.
+
+    Raises
+    ------
+    ValueError
+        For another scheme, an unparsable URL or an in-memory SQLite database. Messages mask
+        passwords.
+    StoreError
+        If the SQLite file's folder does not exist or the path is a folder.
+    """
+    text = os.fspath(location)
+    if not isinstance(text, str):
+        raise TypeError(f"store location must be a str or path, not {type(text).__name__}")
+    match = _URL_PREFIX.match(text)
+    if match is None:
+        return _sqlite_url(Path(text))
+    scheme = match.group(1).lower()
+    if scheme not in _SQLITE_DRIVERS | _POSTGRES_DRIVERS:
+        raise _unsupported(scheme, text)
+    try:
+        url = make_url(text)
+    except (exc.ArgumentError, ValueError):
+        # SQLAlchemy's message may repeat the URL with its password.
+        raise ValueError(f"cannot parse store URL {mask_url(text)!r}") from None
+    if scheme in _POSTGRES_DRIVERS:
+        return url.set(drivername="postgresql+psycopg")
+    if url.host or url.port or url.username or url.password or url.query:
+        raise ValueError(
+            f"a sqlite URL names a local file only (sqlite:///PATH), got {mask_url(text)!r}"
+        )
+    if not url.database or url.database == ":memory:" or url.database.startswith("file:"):
+        raise ValueError(
+            "an in-memory SQLite store would lose every annotation; give a file path "
+            f"(sqlite:///PATH), got {mask_url(text)!r}"
+        )
+    return _sqlite_url(Path(url.database))
+
+
+def _sqlite_url(path: Path) -> URL:
+    path = path.expanduser()
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    path = Path(os.path.normpath(path))
+    if path.is_dir():
+        raise StoreError(f"cannot open store {path}: it is a folder, not a file")
+    if not path.parent.is_dir():
+        raise StoreError(f"cannot open store {path}: folder {path.parent} does not exist")
+    return URL.create("sqlite", database=str(path))
+
+
+def _network_filesystem(path: Path, mountinfo: str | None = None) -> str | None:
+    """The type of the network filesystem holding ``path``, if Linux says it is on one.
+
+    ``mountinfo`` is the text of ``/proc/self/mountinfo``, read when not given.
+    """
+    if mountinfo is None:
+        try:
+            mountinfo = Path("/proc/self/mountinfo").read_text()
+        except OSError:
+            return None
+    best, best_type = "", None
+    target = str(path)
+    for line in mountinfo.splitlines():
+        fields = line.split(" ")
+        if " - " not in line or len(fields) < 5:
+            continue
+        mount_point = fields[4].replace("\\040", " ")
+        fs_type = line.split(" - ", 1)[1].split(" ", 1)[0]
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, fs_type
+    return best_type if best_type in _NETWORK_FILESYSTEMS else None
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    """Dialect-specific: per-connection PRAGMAs and BEGIN IMMEDIATE for writes (see module doc)."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, connection_record: Any) -> None:
+        # Stop pysqlite from emitting BEGIN (and COMMIT before DDL) itself: _on_begin does it.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            cursor.execute("PRAGMA synchronous = FULL")
+            cursor.execute("PRAGMA foreign_keys = ON")
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        write = bool(conn.get_execution_options().get(_WRITE_OPTION, False))
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def _enable_wal(engine: Engine, where: str) -> None:
+    """Dialect-specific: put the SQLite file in WAL mode (outside any transaction)."""
+    with engine.connect() as conn:
+        # The raw DBAPI connection: through SQLAlchemy the PRAGMA would run inside our BEGIN,
+        # where SQLite refuses to change the journal mode.
+        raw = conn.connection.dbapi_connection
+        if raw is None:  # pragma: no cover - a checked-out connection always has one
+            raise StoreError(f"cannot open store {where}: no connection")
+        cursor = raw.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    mode = str(row[0]).lower() if row else "unknown"
+    if mode != "wal":
+        raise StoreError(
+            f"cannot open store {where}: SQLite could not switch it to WAL mode (mode is "
+            f"{mode!r}); is it on a filesystem without shared-memory support?"
+        )
+
+
+def _db_error(action: str, where: str, error: exc.SQLAlchemyError) -> StoreError:
+    # Only the driver's message: with hide_parameters=True it never carries values, and the
+    # SQL statement text is noise for a user.
+    orig = getattr(error, "orig", None)
+    detail = f"{type(orig).__name__}: {orig}" if orig is not None else type(error).__name__
+    return StoreError(f"could not {action} in {where}: {detail}")
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _annotation_values(a: Annotation) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "transcript_id": a.transcript_id,
+        "turn_id": a.turn_id,
+        "span_start": a.span_start,
+        "span_end": a.span_end,
+        "code_id": a.code_id,
+        "annotator": a.annotator,
+        "note": a.note,
+        "created": a.created,
+        "updated": a.updated,
+    }
+
+
+def _annotation_from_row(row: Row[Any]) -> Annotation:
+    m = row._mapping
+    return Annotation(
+        id=m["id"],
+        transcript_id=m["transcript_id"],
+        turn_id=m["turn_id"],
+        span_start=m["span_start"],
+        span_end=m["span_end"],
+        code_id=m["code_id"],
+        annotator=m["annotator"],
+        note=m["note"],
+        created=m["created"],
+        updated=m["updated"],
+    )
+
+
+def _check_id(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+    return value
+
+
+class SqlStore(Store):
+    """A :class:`~attune_jupyter.store.base.Store` in a SQLite file or a PostgreSQL database.
+
+    Most code should call :func:`attune_jupyter.store.open_store` rather than this class.
+
+    Parameters
+    ----------
+    location:
+        Anything :func:`parse_store_url` accepts, or a ready :class:`sqlalchemy.URL`.
+
+    Raises
+    ------
+    ValueError
+        For an unsupported or unparsable location.
+    SchemaVersionError
+        If the database was written by a newer attune-jupyter (nothing is changed) or cannot be
+        upgraded (nothing is changed either).
+    StoreError
+        If the database cannot be opened or created.
+    """
+
+    def __init__(self, location: str | os.PathLike[str] | URL) -> None:
+        if isinstance(location, URL):  # checked like any other location
+            location = location.render_as_string(hide_password=False)
+        url = parse_store_url(location)
+        self._url = url.render_as_string(hide_password=True)
+        self._closed = False
+        self._close_lock = threading.Lock()
+        is_sqlite = url.get_backend_name() == "sqlite"
+        if is_sqlite and url.database:
+            fs_type = _network_filesystem(Path(url.database).parent)
+            if fs_type:
+                log.warning(
+                    "store %s is on a network filesystem (%s): SQLite locking is unreliable there "
+                    "and annotations may be lost; use a local disk or PostgreSQL",
+                    self._url,
+                    fs_type,
+                )
+        self._engine = create_engine(
+            url,
+            hide_parameters=True,  # error messages and logs never carry notes or other values
+            # Generic but only useful for a server: drop connections it has closed meanwhile.
+            pool_pre_ping=not is_sqlite,
+        )
+        if is_sqlite:
+            _configure_sqlite(self._engine)
+        self._writer = self._engine.execution_options(**{_WRITE_OPTION: True})
+        try:
+            self._schema_version = self._open_schema(is_sqlite)
+        except BaseException:
+            self._engine.dispose()
+            raise
+        log.info("opened annotation store %s (schema %d)", self._url, self._schema_version)
+
+    def _open_schema(self, is_sqlite: bool) -> int:
+        try:
+            # First a read-only look, so that a newer database is refused before anything
+            # (even the journal mode) is written.
+            with self._engine.connect() as conn:
+                version = schema.read_schema_version(conn)
+            if version is not None:
+                schema.check_readable(version, self._url)
+            if is_sqlite:
+                _enable_wal(self._engine, self._url)
+            with self._writer.begin() as conn:
+                return schema.ensure_schema(conn, self._url)
+        except exc.SQLAlchemyError as error:
+            raise _db_error("open the store", self._url, error) from error
+
+    # -- Store interface ---------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    @property
+    def schema_version(self) -> int:
+        return self._schema_version
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"schema {self._schema_version}"
+        return f"<SqlStore {self._url} ({state})>"
+
+    def close(self) -> None:
+        with self._close_lock:
+            if self._closed:
+                return
+            self._closed = True
+        self._engine.dispose()
+
+    def add_annotation(self, a: Annotation) -> Annotation:
+        if not isinstance(a, Annotation):
+            raise TypeError(f"expected an Annotation, got {type(a).__name__}")
+        updated = a.updated if a.updated is not None else a.created
+        stored = replace(a, created=_utc(a.created), updated=_utc(updated))
+        with self._write("add an annotation") as conn:
+            if self._id_used(conn, stored.id):
+                live = self._select_live(conn, stored.id, lock=False) is not None
+                raise StoreError(
+                    f"annotation id {stored.id!r} "
+                    + ("is already in use" if live else "belonged to a deleted annotation")
+                    + f" in {self._url}; annotation ids are never reused"
+                )
+            conn.execute(insert(schema.annotations_table).values(_annotation_values(stored)))
+            self._record(conn, "create", stored, actor=stored.annotator, at=utc_now())
+        log.debug("added annotation %s to transcript %s", stored.id, stored.transcript_id)
+        return stored
+
+    def update_annotation(self, a: Annotation) -> Annotation:
+        if not isinstance(a, Annotation):
+            raise TypeError(f"expected an Annotation, got {type(a).__name__}")
+        with self._write("update an annotation") as conn:
+            current = self._select_live(conn, a.id, lock=True)
+            if current is None:
+                raise self._not_found(a.id)
+            for name in ("transcript_id", "annotator"):
+                if getattr(a, name) != getattr(current, name):
+                    raise StoreError(
+                        f"annotation {a.id!r} cannot change its {name}; "
+                        "delete it and add a new annotation instead"
+                    )
+            # The store's clock decides `updated`; never before the previous value.
+            at = max(utc_now(), cast(datetime, current.updated))
+            stored = replace(a, created=current.created, updated=at)
+            values = _annotation_values(stored)
+            del values["id"], values["created"]
+            conn.execute(
+                update(schema.annotations_table)
+                .where(schema.annotations_table.c.id == a.id)
+                .values(values)
+            )
+            self._record(conn, "update", stored, actor=stored.annotator, at=at)
+        log.debug("updated annotation %s", stored.id)
+        return stored
+
+    def delete_annotation(self, annotation_id: str, by: str) -> None:
+        _check_id(annotation_id, "annotation_id")
+        _check_id(by, "by")
+        with self._write("delete an annotation") as conn:
+            current = self._select_live(conn, annotation_id, lock=True)
+            if current is None:
+                raise self._not_found(annotation_id)
+            conn.execute(
+                delete(schema.annotations_table).where(
+                    schema.annotations_table.c.id == annotation_id
+                )
+            )
+            self._record(conn, "delete", current, actor=by, at=utc_now())
+        log.debug("deleted annotation %s", annotation_id)
+
+    def get_annotation(self, annotation_id: str) -> Annotation:
+        _check_id(annotation_id, "annotation_id")
+        with self._read("read an annotation") as conn:
+            found = self._select_live(conn, annotation_id, lock=False)
+        if found is None:
+            raise self._not_found(annotation_id)
+        return found
+
+    def annotations(
+        self, transcript_id: str | None = None, annotator: str | None = None
+    ) -> pd.DataFrame:
+        query = select(schema.annotations_table)
+        if transcript_id is not None:
+            query = query.where(
+                schema.annotations_table.c.transcript_id
+                == _check_id(transcript_id, "transcript_id")
+            )
+        if annotator is not None:
+            query = query.where(
+                schema.annotations_table.c.annotator == _check_id(annotator, "annotator")
+            )
+        with self._read("read annotations") as conn:
+            rows = conn.execute(query).all()
+        return annotations_frame(_annotation_from_row(row) for row in rows)
+
+    def history(self, annotation_id: str | None = None) -> pd.DataFrame:
+        events = schema.events_table
+        query = select(events).order_by(events.c.event_id)
+        if annotation_id is not None:
+            query = query.where(events.c.annotation_id == _check_id(annotation_id, "annotation_id"))
+        with self._read("read the history") as conn:
+            rows = conn.execute(query).all()
+        return history_frame(
+            AnnotationEvent(
+                event_id=row.event_id,
+                annotation_id=row.annotation_id,
+                action=row.action,
+                actor=row.actor,
+                at=row.at,
+                state=json.loads(row.payload),
+            )
+            for row in rows
+        )
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"store {self._url} is closed")
+
+    @contextmanager
+    def _read(self, action: str) -> Iterator[Connection]:
+        """A connection in a read transaction (deferred BEGIN on SQLite), rolled back at the end."""
+        self._check_open()
+        try:
+            with self._engine.connect() as conn:
+                yield conn
+        except exc.SQLAlchemyError as error:
+            raise _db_error(action, self._url, error) from error
+
+    @contextmanager
+    def _write(self, action: str) -> Iterator[Connection]:
+        """A connection in a write transaction, committed when the block ends without error.
+
+        On SQLite it begins with BEGIN IMMEDIATE; on any error it rolls back, so nothing is
+        half-written. The commit (fsynced on SQLite) has happened when the block is left.
+        """
+        self._check_open()
+        try:
+            with self._writer.begin() as conn:
+                yield conn
+        except exc.SQLAlchemyError as error:
+            raise _db_error(action, self._url, error) from error
+
+    def _not_found(self, annotation_id: str) -> AnnotationNotFoundError:
+        return AnnotationNotFoundError(f"no annotation {annotation_id!r} in {self._url}")
+
+    @staticmethod
+    def _select_live(conn: Connection, annotation_id: str, *, lock: bool) -> Annotation | None:
+        query = select(schema.annotations_table).where(
+            schema.annotations_table.c.id == annotation_id
+        )
+        if lock:
+            # PostgreSQL: lock the row for this read-then-write transaction. SQLite's compiler
+            # ignores FOR UPDATE; BEGIN IMMEDIATE already holds the database's write lock.
+            query = query.with_for_update()
+        row = conn.execute(query).first()
+        return _annotation_from_row(row) if row is not None else None
+
+    @staticmethod
+    def _id_used(conn: Connection, annotation_id: str) -> bool:
+        events = schema.events_table
+        query = select(events.c.event_id).where(events.c.annotation_id == annotation_id).limit(1)
+        return conn.execute(query).first() is not None
+
+    @staticmethod
+    def _record(
+        conn: Connection, action: Action, state: Annotation, *, actor: str, at: datetime
+    ) -> None:
+        payload = json.dumps(state.to_dict(), ensure_ascii=False, sort_keys=True)
+        conn.execute(
+            insert(schema.events_table).values(
+                annotation_id=state.id, action=action, actor=actor, at=at, payload=payload
+            )
+        )

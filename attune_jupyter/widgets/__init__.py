@@ -1,0 +1,7 @@
+"""Notebook widgets (anywidget): per-notebook interactive work over the core and the store."""
+
+from __future__ import annotations
+
+from attune_jupyter.widgets.annotator import Annotator
+
+__all__ = ["Annotator"]

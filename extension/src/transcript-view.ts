@@ -1,0 +1,114 @@
+/**
+ * The Transcript viewer: a read-only main-area view of a transcript file, turn by turn, that needs
+ * no kernel. The server parses the file (same readers as the Python API), so what a supervisor sees
+ * here is exactly what the notebook widgets annotate.
+ */
+import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
+import { Widget } from '@lumino/widgets';
+
+import { AttuneAPIError, fetchTranscript } from './api';
+import { ITranscript, ITurn } from './api-types';
+
+/** Options shared by all Transcript viewers, set from the settings registry. */
+export const ViewerOptions = { showTimes: true };
+
+/** Format seconds as h:mm:ss or m:ss. */
+export function formatTime(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) {
+    return '';
+  }
+  const total = Math.floor(seconds);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const mm = h > 0 ? String(m).padStart(2, '0') : String(m);
+  return `${h > 0 ? `${h}:` : ''}${mm}:${String(s).padStart(2, '0')}`;
+}
+
+/** A read-only list of turns. All transcript text is set with textContent, never as HTML. */
+export class TranscriptPanel extends Widget {
+  constructor(private readonly _context: DocumentRegistry.Context) {
+    super();
+    this.addClass('jp-attune-TranscriptPanel');
+    this.node.tabIndex = 0;
+    this._status = document.createElement('div');
+    this._status.className = 'jp-attune-TranscriptPanel-status';
+    this._status.setAttribute('role', 'status');
+    this._list = document.createElement('ol');
+    this._list.className = 'jp-attune-TranscriptPanel-turns';
+    this._list.setAttribute('aria-label', 'Transcript turns');
+    this.node.append(this._status, this._list);
+    void _context.ready.then(() => this.refresh());
+    _context.fileChanged.connect(() => void this.refresh(), this);
+  }
+
+  /** Parse the file again and redraw (after the file changed on disk or was saved). */
+  async refresh(): Promise<void> {
+    if (this.isDisposed) {
+      return;
+    }
+    this._status.textContent = 'Loading transcript…';
+    this._status.dataset.state = 'loading';
+    try {
+      const reply = await fetchTranscript(this._context.path);
+      this.render(reply.transcript);
+    } catch (error) {
+      this._list.replaceChildren();
+      const message = error instanceof AttuneAPIError ? error.message : String(error);
+      this._status.textContent = `This file could not be shown as a transcript. ${message}`;
+      this._status.dataset.state = 'error';
+    }
+  }
+
+  render(transcript: ITranscript): void {
+    const speakers = new Set(transcript.turns.map(t => t.speaker));
+    this._status.textContent = `${transcript.turns.length} turns · ${speakers.size} speakers`;
+    this._status.dataset.state = 'ready';
+    const fragment = document.createDocumentFragment();
+    for (const turn of transcript.turns) {
+      fragment.append(renderTurn(turn));
+    }
+    this._list.replaceChildren(fragment);
+  }
+
+  private readonly _status: HTMLDivElement;
+  private readonly _list: HTMLOListElement;
+}
+
+function renderTurn(turn: ITurn): HTMLLIElement {
+  const item = document.createElement('li');
+  item.className = 'jp-attune-Turn';
+  item.dataset.role = turn.role;
+  item.dataset.turnId = turn.id;
+  const header = document.createElement('div');
+  header.className = 'jp-attune-Turn-header';
+  const speaker = document.createElement('span');
+  speaker.className = 'jp-attune-Turn-speaker';
+  speaker.textContent = turn.speaker;
+  header.append(speaker);
+  const time = ViewerOptions.showTimes ? formatTime(turn.start) : '';
+  if (time) {
+    const stamp = document.createElement('time');
+    stamp.className = 'jp-attune-Turn-time';
+    stamp.textContent = time;
+    header.append(stamp);
+  }
+  const text = document.createElement('div');
+  text.className = 'jp-attune-Turn-text';
+  text.textContent = turn.text;
+  item.append(header, text);
+  return item;
+}
+
+/** The document widget that hosts a TranscriptPanel for one file. */
+export class TranscriptDocument extends DocumentWidget<TranscriptPanel> {}
+
+/** Creates Transcript viewers for files opened with "Open With → Transcript". */
+export class TranscriptViewerFactory extends ABCWidgetFactory<TranscriptDocument> {
+  protected createNewWidget(context: DocumentRegistry.Context): TranscriptDocument {
+    const content = new TranscriptPanel(context);
+    const widget = new TranscriptDocument({ content, context });
+    widget.title.caption = `Transcript: ${context.path}`;
+    return widget;
+  }
+}

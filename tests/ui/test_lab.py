@@ -1,0 +1,80 @@
+"""End to end in a real JupyterLab: the example notebook's Annotator and the Transcript viewer."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from attune_jupyter import Codebook, open_store
+
+from .conftest import Lab
+
+pytestmark = pytest.mark.browser
+
+NOTEBOOK = "01_annotate_a_session.ipynb"
+
+
+def _open_notebook_and_run_all(page: Page, lab: Lab) -> None:
+    page.goto(lab.page_url(f"lab/tree/{NOTEBOOK}"))
+    expect(page.get_by_role("tab", name=re.compile(NOTEBOOK))).to_be_visible()
+    # Wait for the kernel to be idle before running, as a user would.
+    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
+        1, timeout=90_000
+    )
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+
+def test_annotate_a_turn_with_a_key_press_reaches_the_store(page: Page, lab: Lab) -> None:
+    _open_notebook_and_run_all(page, lab)
+    annotator = page.locator(".jp-attune-Annotator")
+    expect(annotator).to_be_visible(timeout=120_000)
+    turns = annotator.get_by_role("listbox", name="Transcript turns")
+    options = turns.get_by_role("option")
+    expect(options.first).to_be_visible()
+    turn_count = options.count()
+    assert turn_count >= 30
+
+    # Turn 13, the therapist's open question about the quiet evenings: curiosity.
+    code = Codebook.default().code("attunement.curiosity")
+    target = options.nth(12)
+    target.click()
+    expect(target).to_have_attribute("aria-selected", "true")
+    turn_id = target.get_attribute("data-turn-id")
+    page.keyboard.press(code.key)
+
+    expect(target.locator(".jp-attune-CodeChip", has_text=code.label)).to_be_visible()
+    expect(annotator.get_by_role("status")).to_contain_text("saved")
+
+    with open_store(str(lab.store_path)) as store:
+        frame = store.annotations()
+    mine = frame[(frame.turn_id == turn_id) & (frame.code_id == code.id)]
+    assert len(mine) == 1, frame[["turn_id", "code_id", "annotator"]]
+
+    # Arrow keys move the selection; the notebook's own shortcuts do not fire meanwhile.
+    page.keyboard.press("ArrowDown")
+    expect(options.nth(13)).to_have_attribute("aria-selected", "true")
+    expect(target).to_have_attribute("aria-selected", "false")
+
+
+def test_open_with_transcript_shows_turns_by_speaker(page: Page, lab: Lab) -> None:
+    page.goto(lab.page_url("lab/tree/data"))
+    item = page.locator(".jp-DirListing-item", has_text="session_02.vtt")
+    expect(item).to_be_visible()
+    item.click(button="right")
+    # Lumino gives submenu entries no menuitem role, only aria-haspopup.
+    page.locator(".lm-Menu-item[aria-haspopup='true']", has_text="Open With").hover()
+    page.get_by_role("menuitem", name=re.compile(r"^Transcript$")).click()
+
+    panel = page.locator(".jp-attune-TranscriptPanel")
+    turns = panel.get_by_role("list", name="Transcript turns").get_by_role("listitem")
+    expect(turns.first).to_be_visible()
+    assert turns.count() >= 8
+    expect(turns.first.locator(".jp-attune-Turn-speaker")).to_have_text(
+        re.compile("Therapist|Client")
+    )
+    expect(panel.get_by_role("status")).to_contain_text("turns")
+    roles = {turns.nth(i).get_attribute("data-role") for i in range(turns.count())}
+    assert roles == {"therapist", "client"}

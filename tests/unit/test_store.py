@@ -1,0 +1,665 @@
+"""Behaviour of the annotation store: round trips, frames, history, schema versions, locations.
+
+Every test uses a real SQLite file under ``tmp_path``. Tests taking the ``store`` fixture also run
+against PostgreSQL when ``ATTUNE_TEST_POSTGRES_URL`` names a throw-away database (its attune tables
+are dropped before each test); otherwise that variant is skipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from pandas.testing import assert_frame_equal
+from sqlalchemy import Connection, create_engine, event, text
+
+from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.store import (
+    ANNOTATION_COLUMNS,
+    DEFAULT_STORE_FILE,
+    HISTORY_COLUMNS,
+    SCHEMA_VERSION,
+    STORE_ENV_VAR,
+    AnnotationNotFoundError,
+    SchemaVersionError,
+    SqlStore,
+    Store,
+    StoreError,
+    open_store,
+    schema,
+    sql,
+)
+from attune_jupyter.store.sql import _network_filesystem, mask_url, parse_store_url
+
+POSTGRES_URL = os.environ.get("ATTUNE_TEST_POSTGRES_URL", "")
+T0 = datetime(2024, 5, 1, 9, 30, 0, 123456, tzinfo=UTC)
+NOTE = "Klientin weint — “זה קשה” 😢\nzweite Zeile"
+
+ANNOTATION_DTYPES = {
+    "annotation_id": "str",
+    "transcript_id": "str",
+    "turn_id": "str",
+    "span_start": "Int64",
+    "span_end": "Int64",
+    "code_id": "str",
+    "annotator": "str",
+    "note": "str",
+    "created": "datetime64[ns, UTC]",
+    "updated": "datetime64[ns, UTC]",
+}
+
+
+def make(**changes: Any) -> Annotation:
+    values: dict[str, Any] = {
+        "transcript_id": "t1",
+        "turn_id": "turn-1",
+        "code_id": "empathy",
+        "annotator": "sup-a",
+        "created": T0,
+    }
+    values.update(changes)
+    return Annotation(**values)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "store.sqlite"
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        schema.metadata.drop_all(conn)
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Store]:
+    if request.param == "postgresql":
+        if not POSTGRES_URL:
+            pytest.skip("set ATTUNE_TEST_POSTGRES_URL to run the store tests on PostgreSQL")
+        _reset_postgres(POSTGRES_URL)
+        location = POSTGRES_URL
+    else:
+        location = str(db_path)
+    with open_store(location) as opened:
+        yield opened
+
+
+def file_digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# -- round trips ---------------------------------------------------------------------------------
+
+
+def test_every_field_round_trips(store: Store) -> None:
+    whole_turn = make(note=NOTE, id="a-whole")
+    span = make(span_start=0, span_end=7, note="", id="a-span", turn_id="turn-2")
+    assert store.add_annotation(whole_turn) == whole_turn
+    assert store.add_annotation(span) == span
+    got = store.get_annotation("a-whole")
+    assert got == whole_turn
+    assert got.span_start is None and got.span_end is None
+    assert got.note == NOTE
+    assert got.created.tzinfo is not None and got.created.utcoffset() == timedelta(0)
+    assert store.get_annotation("a-span") == span
+
+
+def test_annotation_survives_reopening_the_file(db_path: Path) -> None:
+    a = make(note=NOTE, span_start=3, span_end=9)
+    with open_store(db_path) as store:
+        store.add_annotation(a)
+    with open_store(db_path) as store:
+        assert store.get_annotation(a.id) == a
+
+
+def test_times_in_other_zones_are_stored_as_utc(store: Store) -> None:
+    plus_two = timezone(timedelta(hours=2))
+    local = datetime(2024, 5, 1, 11, 30, tzinfo=plus_two)
+    stored = store.add_annotation(make(created=local))
+    assert stored.created == local and stored.created.tzinfo == UTC
+    assert store.get_annotation(stored.id).created.tzinfo == UTC
+
+
+# -- the annotations frame -----------------------------------------------------------------------
+
+
+def test_frame_has_documented_columns_dtypes_and_order(store: Store) -> None:
+    later = T0 + timedelta(minutes=5)
+    rows = [
+        make(id="c", transcript_id="t2", created=T0),
+        make(id="b", transcript_id="t1", created=later, span_start=2, span_end=4, note=NOTE),
+        make(id="z", transcript_id="t1", created=T0),
+        make(id="a", transcript_id="t1", created=T0),
+    ]
+    for a in rows:
+        store.add_annotation(a)
+    frame = store.annotations()
+    expected = pd.DataFrame(
+        {
+            "annotation_id": pd.Series(["a", "z", "b", "c"], dtype="str"),
+            "transcript_id": pd.Series(["t1", "t1", "t1", "t2"], dtype="str"),
+            "turn_id": pd.Series(["turn-1"] * 4, dtype="str"),
+            "span_start": pd.Series([None, None, 2, None], dtype="Int64"),
+            "span_end": pd.Series([None, None, 4, None], dtype="Int64"),
+            "code_id": pd.Series(["empathy"] * 4, dtype="str"),
+            "annotator": pd.Series(["sup-a"] * 4, dtype="str"),
+            "note": pd.Series(["", "", NOTE, ""], dtype="str"),
+            "created": pd.Series([T0, T0, later, T0]).astype("datetime64[ns, UTC]"),
+            "updated": pd.Series([T0, T0, later, T0]).astype("datetime64[ns, UTC]"),
+        }
+    )
+    assert tuple(frame.columns) == ANNOTATION_COLUMNS
+    assert {k: str(v) for k, v in frame.dtypes.items()} == ANNOTATION_DTYPES
+    assert_frame_equal(frame, expected)
+
+
+def test_empty_store_gives_empty_frame_with_same_columns_and_dtypes(store: Store) -> None:
+    empty = store.annotations()
+    assert empty.empty
+    assert tuple(empty.columns) == ANNOTATION_COLUMNS
+    assert {k: str(v) for k, v in empty.dtypes.items()} == ANNOTATION_DTYPES
+    store.add_annotation(make())
+    assert_frame_equal(store.annotations().iloc[0:0], empty)
+    assert_frame_equal(store.annotations(transcript_id="nowhere"), empty)
+
+
+def test_filter_by_transcript_and_annotator(store: Store) -> None:
+    store.add_annotation(make(id="1", transcript_id="t1", annotator="ann"))
+    store.add_annotation(make(id="2", transcript_id="t1", annotator="bob"))
+    store.add_annotation(make(id="3", transcript_id="t2", annotator="ann"))
+    assert list(store.annotations(transcript_id="t1")["annotation_id"]) == ["1", "2"]
+    assert list(store.annotations(annotator="ann")["annotation_id"]) == ["1", "3"]
+    assert list(store.annotations(transcript_id="t2", annotator="ann")["annotation_id"]) == ["3"]
+    assert store.annotations(transcript_id="t2", annotator="bob").empty
+
+
+def test_frame_is_a_new_object_each_time(store: Store) -> None:
+    store.add_annotation(make(id="1"))
+    first = store.annotations()
+    first.loc[0, "note"] = "changed by caller"
+    assert store.annotations().loc[0, "note"] == ""
+
+
+# -- updates, deletes and history ----------------------------------------------------------------
+
+
+def test_update_changes_updated_and_keeps_created(store: Store) -> None:
+    original = store.add_annotation(make(note="first"))
+    edited = original.edited(note="second", code_id="warmth", span_start=1, span_end=5)
+    tampered = replace(edited, created=T0 + timedelta(days=3))
+    before = datetime.now(UTC)
+    stored = store.update_annotation(tampered)
+    assert stored.created == original.created
+    assert stored.updated is not None and stored.updated >= before
+    assert store.get_annotation(original.id) == stored
+    row = store.annotations().iloc[0]
+    assert row["note"] == "second" and row["code_id"] == "warmth" and row["span_start"] == 1
+    assert row["created"] == pd.Timestamp(T0)
+    assert row["updated"] > row["created"]
+
+
+def test_update_of_missing_annotation_is_a_key_error(store: Store) -> None:
+    with pytest.raises(AnnotationNotFoundError, match="no annotation 'nope'") as info:
+        store.update_annotation(make(id="nope"))
+    assert isinstance(info.value, StoreError) and isinstance(info.value, KeyError)
+    assert store.history().empty
+
+
+@pytest.mark.parametrize("field", ["transcript_id", "annotator"])
+def test_update_cannot_move_an_annotation(store: Store, field: str) -> None:
+    a = store.add_annotation(make())
+    with pytest.raises(StoreError, match=f"cannot change its {field}"):
+        store.update_annotation(a.edited(**{field: "elsewhere"}))
+    assert store.get_annotation(a.id) == a
+    assert list(store.history()["action"]) == ["create"]
+
+
+def test_delete_removes_annotation_but_history_keeps_it(store: Store) -> None:
+    a = store.add_annotation(make(note=NOTE))
+    keep = store.add_annotation(make(id="keep"))
+    store.update_annotation(a.edited(note="edited"))
+    store.delete_annotation(a.id, by="supervisor-x")
+    assert list(store.annotations()["annotation_id"]) == ["keep"]
+    with pytest.raises(AnnotationNotFoundError):
+        store.get_annotation(a.id)
+    history = store.history(a.id)
+    assert list(history["action"]) == ["create", "update", "delete"]
+    assert list(history["actor"]) == ["sup-a", "sup-a", "supervisor-x"]
+    assert list(history["note"]) == [NOTE, "edited", "edited"]
+    assert history["event_id"].is_monotonic_increasing
+    assert list(store.history()["annotation_id"]) == [a.id, keep.id, a.id, a.id]
+    with pytest.raises(AnnotationNotFoundError):
+        store.delete_annotation(a.id, by="supervisor-x")
+
+
+def test_history_frame_columns_and_dtypes(store: Store) -> None:
+    empty = store.history()
+    assert tuple(empty.columns) == HISTORY_COLUMNS
+    a = store.add_annotation(make(span_start=1, span_end=2))
+    full = store.history()
+    assert tuple(full.columns) == HISTORY_COLUMNS
+    expected = {
+        **ANNOTATION_DTYPES,
+        "event_id": "int64",
+        "action": "str",
+        "actor": "str",
+        "at": "datetime64[ns, UTC]",
+    }
+    assert {k: str(v) for k, v in full.dtypes.items()} == expected
+    assert {k: str(v) for k, v in empty.dtypes.items()} == expected
+    row = full.iloc[0]
+    assert (row["annotation_id"], row["action"], row["span_end"]) == (a.id, "create", 2)
+    assert row["created"] == pd.Timestamp(T0)
+    assert store.history("unknown").empty
+
+
+# -- bad data and atomicity ----------------------------------------------------------------------
+
+
+def test_duplicate_id_is_refused_and_nothing_changes(store: Store) -> None:
+    a = store.add_annotation(make(note="original"))
+    with pytest.raises(StoreError, match="already in use"):
+        store.add_annotation(make(id=a.id, note="intruder", transcript_id="t9"))
+    assert store.get_annotation(a.id) == a
+    assert len(store.annotations()) == 1
+    assert list(store.history()["action"]) == ["create"]
+
+
+def test_id_of_deleted_annotation_is_never_reused(store: Store) -> None:
+    a = store.add_annotation(make())
+    store.delete_annotation(a.id, by="sup-a")
+    with pytest.raises(StoreError, match="deleted annotation"):
+        store.add_annotation(make(id=a.id))
+    assert store.annotations().empty
+
+
+def test_failure_after_first_statement_rolls_back_the_whole_write(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The annotation row is inserted, then the event insert fails in the database itself."""
+
+    def bad_record(conn: Connection, action: str, state: Annotation, **kw: Any) -> None:
+        conn.execute(
+            schema.events_table.insert().values(
+                annotation_id=state.id, action="bogus", actor="x", at=T0, payload="{}"
+            )
+        )
+
+    monkeypatch.setattr(SqlStore, "_record", staticmethod(bad_record))
+    with pytest.raises(StoreError, match="could not add an annotation"):
+        store.add_annotation(make(id="half"))
+    monkeypatch.undo()
+    assert store.annotations().empty
+    assert store.history().empty
+    with pytest.raises(AnnotationNotFoundError):
+        store.get_annotation("half")
+    store.add_annotation(make(id="half"))  # the id was never used
+    assert len(store.annotations()) == 1
+
+
+def test_failed_update_and_delete_leave_the_annotation_as_it_was(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    a = store.add_annotation(make(note="kept"))
+
+    def boom(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("simulated crash between statements")
+
+    monkeypatch.setattr(SqlStore, "_record", staticmethod(boom))
+    with pytest.raises(RuntimeError):
+        store.update_annotation(a.edited(note="lost"))
+    with pytest.raises(RuntimeError):
+        store.delete_annotation(a.id, by="x")
+    monkeypatch.undo()
+    assert store.get_annotation(a.id) == a
+    assert list(store.history()["action"]) == ["create"]
+
+
+def test_wrong_argument_types_are_refused(store: Store) -> None:
+    with pytest.raises(TypeError):
+        store.add_annotation({"id": "x"})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="by must be"):
+        store.delete_annotation("x", by="")
+
+
+def test_logs_and_errors_never_contain_notes(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    secret = "SECRET-NOTE-TEXT the client said"
+    caplog.set_level(logging.DEBUG)
+    a = store.add_annotation(make(note=secret))
+    store.update_annotation(a.edited(note=secret + " again"))
+    with pytest.raises(StoreError) as info:
+        store.add_annotation(make(id=a.id, note=secret))
+    store.delete_annotation(a.id, by="sup")
+    assert "SECRET" not in caplog.text
+    assert "SECRET" not in str(info.value)
+
+
+# -- store lifecycle, threads ---------------------------------------------------------------------
+
+
+def test_closed_store_refuses_work_and_close_is_idempotent(db_path: Path) -> None:
+    store = open_store(db_path)
+    with store:
+        assert store.schema_version == SCHEMA_VERSION
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.annotations()
+    with pytest.raises(StoreError, match="closed"):
+        store.add_annotation(make())
+    assert "closed" in repr(store)
+
+
+def test_threads_can_share_one_store(db_path: Path) -> None:
+    with open_store(db_path) as store:
+
+        def work(worker: int) -> None:
+            for i in range(40):
+                a = store.add_annotation(make(id=f"w{worker}-{i}", annotator=f"w{worker}"))
+                store.update_annotation(a.edited(note=f"n{i}"))
+                store.annotations(annotator=f"w{worker}")
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            for future in [pool.submit(work, n) for n in range(6)]:
+                future.result()  # re-raises any error from the thread
+        assert len(store.annotations()) == 240
+        assert len(store.history()) == 480
+
+
+# -- schema versions and migrations --------------------------------------------------------------
+
+
+def _set_version(path: Path, version: str) -> None:
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("UPDATE attune_meta SET value = ? WHERE key = 'schema_version'", (version,))
+    con.close()
+
+
+def test_new_file_records_the_schema_version(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        assert store.schema_version == SCHEMA_VERSION == 1
+    con = sqlite3.connect(db_path)
+    rows = con.execute("SELECT key, value FROM attune_meta").fetchall()
+    con.close()
+    assert rows == [("schema_version", "1")]
+
+
+def test_existing_empty_file_is_initialised(db_path: Path) -> None:
+    db_path.touch()
+    with open_store(db_path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.annotations().empty
+
+
+def test_newer_database_is_refused_and_left_untouched(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        store.add_annotation(make())
+    _set_version(db_path, "7")
+    before = file_digest(db_path)
+    with pytest.raises(SchemaVersionError) as info:
+        open_store(db_path)
+    assert str(info.value) == (
+        f"sqlite:///{db_path} was created by a newer attune-jupyter (schema 7, this version "
+        f"reads up to {SCHEMA_VERSION}); upgrade attune-jupyter"
+    )
+    assert file_digest(db_path) == before
+    assert not Path(f"{db_path}-wal").exists()
+
+
+def test_database_of_someone_else_is_refused(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE annotations (x)")
+    con.close()
+    with pytest.raises(StoreError, match="not made by attune-jupyter"):
+        open_store(db_path)
+
+
+def test_file_that_is_not_sqlite_gives_store_error(db_path: Path) -> None:
+    db_path.write_text("just some text, not a database\n" * 100)
+    with pytest.raises(StoreError, match="could not open the store"):
+        open_store(db_path)
+
+
+def test_migrations_run_in_order_in_one_transaction(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(db_path) as store:
+        a = store.add_annotation(make())
+    ran: list[int] = []
+
+    def v1_to_v2(conn: Connection) -> None:
+        ran.append(1)
+        conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
+
+    def v2_to_v3(conn: Connection) -> None:
+        ran.append(2)
+        conn.execute(text("INSERT INTO attune_test_extra (x) VALUES (2)"))
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: v1_to_v2, 2: v2_to_v3})
+    with open_store(db_path) as store:
+        assert store.schema_version == 3
+        assert store.get_annotation(a.id) == a
+    assert ran == [1, 2]
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT value FROM attune_meta").fetchall() == [("3",)]
+    assert con.execute("SELECT x FROM attune_test_extra").fetchall() == [(2,)]
+    con.close()
+
+
+def test_failing_migration_leaves_database_unchanged(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(db_path):
+        pass
+
+    def v1_to_v2(conn: Connection) -> None:
+        conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
+
+    def v2_to_v3(conn: Connection) -> None:
+        raise RuntimeError("bug in migration")
+
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: v1_to_v2, 2: v2_to_v3})
+    with pytest.raises(SchemaVersionError, match="from schema 2 to 3 failed"):
+        open_store(db_path)
+    con = sqlite3.connect(db_path)
+    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert "attune_test_extra" not in tables
+    assert con.execute("SELECT value FROM attune_meta").fetchall() == [("1",)]
+    con.close()
+
+
+def test_missing_migration_step_is_reported(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    with open_store(db_path):
+        pass
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(schema, "MIGRATIONS", {})
+    with pytest.raises(SchemaVersionError, match="no upgrade from schema 1 to 2"):
+        open_store(db_path)
+
+
+# -- locations -----------------------------------------------------------------------------------
+
+
+def test_plain_path_and_sqlite_url_open_the_same_file(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        a = store.add_annotation(make())
+        assert store.url == f"sqlite:///{db_path}"
+    with open_store(f"sqlite:///{db_path}") as store:
+        assert store.get_annotation(a.id) == a
+
+
+def test_relative_paths_resolve_against_cwd(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(tmp_path)
+    with open_store("sub/rel.sqlite") as store:
+        assert store.url == f"sqlite:///{tmp_path / 'sub' / 'rel.sqlite'}"
+    with open_store("sqlite:///sub/rel2.sqlite") as store:
+        assert store.url == f"sqlite:///{tmp_path / 'sub' / 'rel2.sqlite'}"
+    assert (tmp_path / "sub" / "rel.sqlite").exists()
+    assert (tmp_path / "sub" / "rel2.sqlite").exists()
+
+
+def test_default_location_and_env_var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(STORE_ENV_VAR, raising=False)
+    with open_store() as store:
+        assert store.url == f"sqlite:///{tmp_path / DEFAULT_STORE_FILE}"
+    assert (tmp_path / "attune.sqlite").exists()
+    monkeypatch.setenv(STORE_ENV_VAR, str(tmp_path / "from-env.sqlite"))
+    with open_store() as store:
+        assert store.url == f"sqlite:///{tmp_path / 'from-env.sqlite'}"
+    monkeypatch.setenv(STORE_ENV_VAR, "")
+    with open_store() as store:
+        assert store.url.endswith(f"/{DEFAULT_STORE_FILE}")
+    monkeypatch.setenv(STORE_ENV_VAR, "mysql://u:pw@h/db")
+    with pytest.raises(ValueError, match="'mysql'"):
+        open_store()
+
+
+@pytest.mark.parametrize(
+    ("location", "message"),
+    [
+        ("mysql://alice:hunter2@db.example/x", "unsupported store URL scheme 'mysql'"),
+        ("https://alice:hunter2@course.example/api", "unsupported store URL scheme 'https'"),
+        ("postgresql+psycopg2://alice:hunter2@h/x", "'postgresql\\+psycopg2'"),
+        ("postgresql://alice:hunter2@h:notaport/x", "cannot parse store URL"),
+        ("sqlite://", "in-memory"),
+        ("sqlite:///:memory:", "in-memory"),
+        ("sqlite://alice:hunter2@host/x.db", "local file only"),
+    ],
+)
+def test_bad_locations_give_clear_value_errors(location: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as info:
+        open_store(location)
+    assert "hunter2" not in str(info.value)
+    assert info.value.__cause__ is None or "hunter2" not in str(info.value.__cause__)
+    if "scheme" in message:
+        assert "supported: a file path, sqlite:///PATH, postgresql://" in str(info.value)
+
+
+def test_missing_folder_and_folder_path_give_store_errors(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="does not exist"):
+        open_store(tmp_path / "no" / "such" / "x.sqlite")
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(tmp_path)
+
+
+def test_postgres_urls_use_psycopg_and_mask_passwords() -> None:
+    url = parse_store_url("postgresql://alice:hunter2@db.example:5433/course")
+    assert url.drivername == "postgresql+psycopg"
+    assert url.password == "hunter2"
+    assert "hunter2" not in repr(url)
+    assert parse_store_url("postgresql+psycopg://a@h/c").drivername == "postgresql+psycopg"
+    assert mask_url("postgresql://alice:hunter2@h/c") == "postgresql://alice:***@h/c"
+
+
+def test_unreachable_postgres_error_hides_password() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://alice:hunter2@127.0.0.1:1/course?connect_timeout=2")
+    assert "hunter2" not in str(info.value)
+    assert "alice:***@127.0.0.1:1" in str(info.value)
+
+
+# -- SQLite specifics ----------------------------------------------------------------------------
+
+
+def test_sqlite_runs_in_wal_mode_with_durable_settings(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        store.add_annotation(make())
+        assert isinstance(store, SqlStore)
+        with store._engine.connect() as conn:  # the store's own pooled connection
+            pragmas = {
+                name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()
+                for name in ("journal_mode", "synchronous", "busy_timeout", "foreign_keys")
+            }
+        assert pragmas == {
+            "journal_mode": "wal",
+            "synchronous": 2,  # FULL
+            "busy_timeout": 10000,
+            "foreign_keys": 1,
+        }
+    con = sqlite3.connect(db_path)  # the mode is recorded in the file itself
+    assert con.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    con.close()
+
+
+def test_writes_begin_immediate_and_reads_deferred(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        assert isinstance(store, SqlStore)
+        statements: list[str] = []
+
+        @event.listens_for(store._engine, "before_cursor_execute")
+        def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+            if statement.startswith("BEGIN"):
+                statements.append(statement)
+
+        a = store.add_annotation(make())
+        store.update_annotation(a.edited(note="x"))
+        store.delete_annotation(a.id, by="sup")
+        store.annotations()
+    assert statements == ["BEGIN IMMEDIATE"] * 3 + ["BEGIN"]
+
+
+def test_writer_waits_for_another_writer_instead_of_failing(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        blocker = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+        blocker.execute("BEGIN IMMEDIATE")  # another process holding the write lock
+        release = threading.Timer(1.0, blocker.execute, args=("COMMIT",))
+        release.start()
+        started = time.monotonic()
+        store.add_annotation(make())
+        waited = time.monotonic() - started
+        release.join()
+        blocker.close()
+        assert waited >= 0.5
+        assert len(store.annotations()) == 1
+
+
+MOUNTINFO = """\
+22 1 0:21 / / rw,relatime - ext4 /dev/sda1 rw
+40 22 0:35 / /home rw,relatime - nfs4 server:/export/home rw,vers=4.2
+41 40 0:36 / /home/local\\040disk rw,relatime - ext4 /dev/sdb1 rw
+"""
+
+
+@pytest.mark.parametrize(
+    ("folder", "expected"),
+    [
+        ("/home/jovyan/work", "nfs4"),
+        ("/home", "nfs4"),
+        ("/home/local disk/x", None),
+        ("/homeless", None),
+        ("/tmp", None),
+    ],
+)
+def test_network_filesystems_are_recognised(folder: str, expected: str | None) -> None:
+    assert _network_filesystem(Path(folder), MOUNTINFO) == expected
+
+
+def test_store_on_network_filesystem_logs_a_warning(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sql, "_network_filesystem", lambda path: "nfs4")
+    with caplog.at_level(logging.WARNING, logger="attune_jupyter.store"), open_store(db_path):
+        pass
+    assert "network filesystem (nfs4)" in caplog.text
