@@ -16,11 +16,16 @@ lab: install
 
 test: install lint test-python
 
-# Debian packages the browser tests need (headless Chromium). Skipped when already present.
+# Debian packages the tests need: headless Chromium for the browser tests and PostgreSQL's server
+# binaries for the store tests (they start a throw-away cluster). Skipped when already present.
 system-deps:
-	@if ! command -v chromium >/dev/null; then \
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
 # Builds the front end (jlpm in extension/, through hatch-jupyter-builder) and installs the

@@ -1,15 +1,14 @@
 """Behaviour of the annotation store: round trips, frames, history, schema versions, locations.
 
 Every test uses a real SQLite file under ``tmp_path``. Tests taking the ``store`` fixture also run
-against PostgreSQL when ``ATTUNE_TEST_POSTGRES_URL`` names a throw-away database (its attune tables
-are dropped before each test); otherwise that variant is skipped.
+against a real PostgreSQL server (the ``postgres_url`` fixture in tests/conftest.py: a throw-away
+cluster, or ``ATTUNE_TEST_POSTGRES_URL``); its attune tables are dropped before each test.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import sqlite3
 import threading
 import time
@@ -43,7 +42,6 @@ from attune_jupyter.store import (
 )
 from attune_jupyter.store.sql import _network_filesystem, mask_url, parse_store_url
 
-POSTGRES_URL = os.environ.get("ATTUNE_TEST_POSTGRES_URL", "")
 T0 = datetime(2024, 5, 1, 9, 30, 0, 123456, tzinfo=UTC)
 NOTE = "Klientin weint — “זה קשה” 😢\nzweite Zeile"
 
@@ -88,10 +86,9 @@ def _reset_postgres(url: str) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Store]:
     if request.param == "postgresql":
-        if not POSTGRES_URL:
-            pytest.skip("set ATTUNE_TEST_POSTGRES_URL to run the store tests on PostgreSQL")
-        _reset_postgres(POSTGRES_URL)
-        location = POSTGRES_URL
+        postgres_url: str = request.getfixturevalue("postgres_url")
+        _reset_postgres(postgres_url)
+        location = postgres_url
     else:
         location = str(db_path)
     with open_store(location) as opened:
