@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Int
+from traitlets import Int, TraitError, validate
 
 from attune_jupyter._version import __version__
 from attune_jupyter.server.handlers import TranscriptHandler
@@ -32,12 +32,12 @@ class AttuneServerApp(ExtensionApp):
         ),
     )
 
-    def initialize_settings(self) -> None:
-        if self.max_transcript_bytes <= 0:
-            raise ValueError(
-                "AttuneServerApp.max_transcript_bytes must be positive, "
-                f"got {self.max_transcript_bytes}"
-            )
+    @validate("max_transcript_bytes")
+    def _positive_size(self, proposal: dict[str, Any]) -> int:
+        value = int(proposal["value"])
+        if value <= 0:
+            raise TraitError(f"AttuneServerApp.max_transcript_bytes must be positive, got {value}")
+        return value
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(_handlers())

@@ -1,8 +1,9 @@
 /**
  * JSON shapes exchanged with the attune-jupyter server extension and the widgets.
  *
- * These mirror the Python `to_dict()` methods of `attune_jupyter.core` (Turn, Transcript); a Python
- * test (tests/unit/test_api_types.py) checks that the keys agree, so change both together.
+ * These mirror the Python side: the `to_dict()` methods of `attune_jupyter.core` (Turn, Transcript),
+ * the server handlers' replies and the Annotator widget's traits. Python tests (tests/unit and
+ * tests/server, through tests/ts_interfaces.py) check that the keys agree: change both together.
  */
 
 /** Who spoke a turn. */
@@ -37,4 +38,30 @@ export interface IErrorReply {
   message: string;
   reason: string;
   line: number | null;
+}
+
+/** A code as the widget needs it (mirrors `_code_records` in attune_jupyter/widgets/annotator.py). */
+export interface ICodeRecord {
+  id: string;
+  label: string;
+  key: string;
+  colour: string;
+  family: string;
+  definition: string;
+  depth: number;
+}
+
+/** An annotation as the widget needs it (mirrors `Annotator._refresh_records` in Python). */
+export interface IAnnotationRecord {
+  id: string;
+  turn_id: string;
+  code_id: string;
+  annotator: string;
+  note: string;
+}
+
+/** Save state reported by Python after each change. */
+export interface ISaveState {
+  state: 'idle' | 'saving' | 'saved' | 'error';
+  message: string;
 }

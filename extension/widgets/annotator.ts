@@ -8,33 +8,13 @@
  */
 import type { AnyModel, RenderProps } from '@anywidget/types';
 
-import type { ITranscript, ITurn } from '../src/api-types';
-
-/** A code as the widget needs it (mirrors `Annotator._code_records` in Python). */
-export interface ICodeRecord {
-  id: string;
-  label: string;
-  key: string;
-  colour: string;
-  family: string;
-  definition: string;
-  depth: number;
-}
-
-/** An annotation as the widget needs it (mirrors `Annotator._annotation_records`). */
-export interface IAnnotationRecord {
-  id: string;
-  turn_id: string;
-  code_id: string;
-  annotator: string;
-  note: string;
-}
-
-/** Save state reported by Python after each change. */
-export interface ISaveState {
-  state: 'idle' | 'saving' | 'saved' | 'error';
-  message: string;
-}
+import type {
+  IAnnotationRecord,
+  ICodeRecord,
+  ISaveState,
+  ITranscript,
+  ITurn
+} from '../src/api-types';
 
 /** The synced traits (mirrors the Python `Annotator` traits). */
 export interface IAnnotatorModel {

@@ -151,3 +151,12 @@ async def test_oversized_file_is_refused_quickly(
     assert caught.value.code == 422
     assert caught.value.response is not None
     assert "max_transcript_bytes" in json.loads(caught.value.response.body)["message"]
+
+
+def test_bad_configuration_fails_loudly() -> None:
+    from traitlets import TraitError
+
+    from attune_jupyter.server.app import AttuneServerApp
+
+    with pytest.raises(TraitError, match="max_transcript_bytes must be positive"):
+        AttuneServerApp(max_transcript_bytes=0)
