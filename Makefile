@@ -6,7 +6,7 @@ PIP := $(PYTHON) -m pip
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 # Where `make lab` keeps the examples' annotations (the embedded SQLite store).
 LAB_STORE ?= $(CURDIR)/example_notebooks/attune.sqlite
-REPORTS := $(CURDIR)/tests/ui/artifacts
+REPORTS := $(CURDIR)/build/test-reports
 
 .PHONY: lab test install system-deps lint format test-python clean
 

@@ -41,9 +41,11 @@ class Lab:
     token: str
     root_dir: Path
     store_path: Path
+    log_path: Path
 
     def page_url(self, path: str) -> str:
-        return f"{self.url}{path}?token={self.token}"
+        """A page of this lab, with a fresh workspace so no test sees another's open tabs."""
+        return f"{self.url}{path}?token={self.token}&reset"
 
 
 def _free_port() -> int:
@@ -101,7 +103,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
     url = f"http://127.0.0.1:{port}{base_url}"
     try:
         _wait_for_server(url, token, proc, log_path)
-        yield Lab(url=url, token=token, root_dir=root_dir, store_path=store_path)
+        yield Lab(url=url, token=token, root_dir=root_dir, store_path=store_path, log_path=log_path)
     finally:
         proc.terminate()
         try:
@@ -141,11 +143,13 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+def page(browser: Browser, lab: Lab, request: pytest.FixtureRequest) -> Iterator[Page]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.tracing.start(screenshots=True, snapshots=True)
     page = context.new_page()
     page.set_default_timeout(60_000)
+    console: list[str] = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     yield page
     failed = getattr(request.node, "rep_call", None)
     artifacts = ROOT / "tests" / "ui" / "artifacts"
@@ -153,6 +157,11 @@ def page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
     # The last screen of every test, for a reviewer to look at; a trace only when it failed.
     page.screenshot(path=str(artifacts / f"{request.node.name}.png"))
     if failed is not None and failed.failed:
+        # CI shows only what the run prints: the server's last words and the browser console.
+        print("--- JupyterLab server log (last 60 lines) ---")
+        print("\n".join(lab.log_path.read_text().splitlines()[-60:]))
+        print("--- browser console ---")
+        print("\n".join(console))
         context.tracing.stop(path=str(artifacts / f"{request.node.name}-trace.zip"))
     else:
         context.tracing.stop()

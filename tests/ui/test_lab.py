@@ -78,3 +78,25 @@ def test_open_with_transcript_shows_turns_by_speaker(page: Page, lab: Lab) -> No
     expect(panel.get_by_role("status")).to_contain_text("turns")
     roles = {turns.nth(i).get_attribute("data-role") for i in range(turns.count())}
     assert roles == {"therapist", "client"}
+
+
+def test_transcript_text_is_shown_as_text_never_as_html(page: Page, lab: Lab) -> None:
+    (lab.root_dir / "markup.txt").write_text(
+        "Therapist: What did you write in the note?\n"
+        'Client: It said <img src=x onerror="window.__attuneInjected = 1"> and <b>bold</b>\n',
+        encoding="utf-8",
+    )
+    page.goto(lab.page_url("lab"))
+    item = page.locator(".jp-DirListing-item", has_text="markup.txt")
+    item.click(button="right")
+    page.locator(".lm-Menu-item[aria-haspopup='true']", has_text="Open With").hover()
+    page.get_by_role("menuitem", name=re.compile(r"^Transcript$")).click()
+
+    turns = page.locator(".jp-attune-TranscriptPanel").get_by_role("listitem")
+    expect(turns).to_have_count(2)
+    client_text = turns.nth(1).locator(".jp-attune-Turn-text")
+    expect(client_text).to_have_text(
+        'It said <img src=x onerror="window.__attuneInjected = 1"> and <b>bold</b>'
+    )
+    assert client_text.locator("img, b").count() == 0
+    assert page.evaluate("window.__attuneInjected") is None
