@@ -3,7 +3,7 @@
  * .txt files) and its command.
  */
 import { ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { WidgetTracker } from '@jupyterlab/apputils';
+import { ICommandPalette, WidgetTracker } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 
 import { TranscriptDocument, TranscriptViewerFactory, ViewerOptions } from './transcript-view';
@@ -21,11 +21,12 @@ const transcriptViewer: JupyterFrontEndPlugin<void> = {
   id: 'attune-jupyter:transcript-viewer',
   description: 'Open transcript files (.vtt, .txt) as a turn-by-turn view, without a kernel.',
   autoStart: true,
-  optional: [ILayoutRestorer, ISettingRegistry],
+  optional: [ILayoutRestorer, ISettingRegistry, ICommandPalette],
   activate: (
     app: JupyterFrontEnd,
     restorer: ILayoutRestorer | null,
-    settingRegistry: ISettingRegistry | null
+    settingRegistry: ISettingRegistry | null,
+    palette: ICommandPalette | null
   ) => {
     app.docRegistry.addFileType({
       name: WEBVTT_FILE_TYPE,
@@ -74,6 +75,7 @@ const transcriptViewer: JupyterFrontEndPlugin<void> = {
       isEnabled: () => tracker.currentWidget !== null,
       execute: () => tracker.currentWidget?.content.refresh()
     });
+    palette?.addItem({ command: CommandIDs.refreshTranscript, category: 'Transcript' });
   }
 };
 
