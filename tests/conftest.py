@@ -22,6 +22,7 @@ def postgres_url() -> Iterator[str]:
         yield given
         return
     if server_bin() is None:
-        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+        # A failure, not a skip: the PostgreSQL store must not go untested unnoticed.
+        pytest.fail("PostgreSQL server binaries are missing: run `make system-deps`")
     with throwaway_cluster() as url:
         yield url

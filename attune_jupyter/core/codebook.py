@@ -59,7 +59,8 @@ FORMAT = "attune-codebook"
 FORMAT_VERSION = 1
 
 #: Keys the annotator keeps for itself, with the reason shown when a codebook tries to use one.
-#: The annotator UI should take its bindings from here so that the two never drift apart.
+#: j/k are bound today (extension/widgets/annotator.ts); n, u, z, ? and space are held for notes,
+#: undo/redo, the shortcut sheet and selection, so that codebooks written now keep working then.
 RESERVED_KEYS: Mapping[str, str] = MappingProxyType(
     {
         "j": "j/k move between turns",

@@ -7,6 +7,7 @@ knows about files, servers or widgets.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,6 +60,10 @@ class TranscriptError(ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.reason, self.path, self.line))
+
+
+class TranscriptChangedWarning(UserWarning):
+    """A store already holds a different transcript under this transcript's id."""
 
 
 def infer_role(speaker: str, roles: Mapping[str, str] | None = None) -> Role:
@@ -187,9 +192,11 @@ class Transcript:
         return self.turns[index]
 
     def __repr__(self) -> str:
-        # Never show turn text in a repr: reprs end up in logs and notebook outputs.
-        speakers = sorted({t.speaker for t in self.turns})
-        return f"Transcript(id={self.id!r}, turns={len(self)}, speakers={speakers!r})"
+        # No turn text and no speaker labels (exports often carry real names): reprs end up in
+        # logs and saved notebook outputs.
+        by_role = {role: sum(t.role == role for t in self.turns) for role in ROLES}
+        roles = ", ".join(f"{role}={count}" for role, count in by_role.items() if count)
+        return f"Transcript(id={self.id!r}, turns={len(self)}, {roles})"
 
     def turn(self, turn_id: str) -> Turn:
         """Return the turn with this id.
@@ -231,3 +238,18 @@ class Transcript:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready form, the shape the REST API and the widgets use."""
         return {"id": self.id, "turns": [t.to_dict() for t in self.turns]}
+
+    def fingerprint(self) -> str:
+        """A digest of the turns' ids, speakers, roles and text (not of times or metadata).
+
+        Annotations point at ``(transcript id, turn id)``; a store compares fingerprints to notice
+        when one id is used for two different transcripts, or a file changed after it was
+        annotated, so that tags never land on other words unnoticed.
+        """
+        digest = hashlib.sha256()
+        for turn in self.turns:
+            for part in (turn.id, turn.speaker, turn.role, turn.text):
+                digest.update(part.encode("utf-8"))
+                digest.update(b"\x1f")
+            digest.update(b"\x1e")
+        return f"sha256:{digest.hexdigest()}"

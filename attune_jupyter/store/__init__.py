@@ -15,9 +15,19 @@ Where the store lives
 ``postgresql://`` / ``postgresql+psycopg://`` URL. Without a location it uses the environment
 variable ``ATTUNE_STORE`` (same forms; an empty value counts as unset) and otherwise the file
 ``attune.sqlite`` in the current working folder. A relative path is resolved against the current
-working folder when the store is opened; its folder must exist.
+working folder when the store is opened; its folder must exist. A new SQLite file is created
+readable by its owner only (mode ``0o600``). PostgreSQL needs the optional psycopg driver
+(``pip install 'attune-jupyter[postgresql]'``).
 
-The frames returned by :meth:`Store.annotations` and :meth:`Store.history` are documented in
+Transcripts
+-----------
+Annotations key on ``(transcript_id, turn_id)``. Register the content an id names with
+:meth:`Store.register_transcript` (passing a fingerprint you computed, never the text): it says
+whether the id is ``"new"``, names the ``"same"`` content as before, or has ``"changed"`` (another
+file with the same id, or an edited file), in which case the original registration is kept.
+
+The frames returned by :meth:`Store.annotations`, :meth:`Store.history` and
+:meth:`Store.transcripts` are documented in
 :mod:`attune_jupyter.store.base`; the tables and schema versions in
 :mod:`attune_jupyter.store.schema`; SQLite durability and concurrency settings in
 :mod:`attune_jupyter.store.sql`.
@@ -26,18 +36,24 @@ The frames returned by :meth:`Store.annotations` and :meth:`Store.history` are d
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Final
 
 from attune_jupyter.store.base import (
     ANNOTATION_COLUMNS,
+    FINGERPRINT_MAX_LENGTH,
     HISTORY_COLUMNS,
+    TRANSCRIPT_COLUMNS,
     AnnotationEvent,
     AnnotationNotFoundError,
+    RegistrationStatus,
     SchemaVersionError,
     Store,
     StoreError,
+    TranscriptRegistration,
     annotations_frame,
     history_frame,
+    transcripts_frame,
 )
 from attune_jupyter.store.schema import SCHEMA_VERSION
 from attune_jupyter.store.sql import SqlStore, mask_url
@@ -45,19 +61,25 @@ from attune_jupyter.store.sql import SqlStore, mask_url
 __all__ = [
     "ANNOTATION_COLUMNS",
     "DEFAULT_STORE_FILE",
+    "FINGERPRINT_MAX_LENGTH",
     "HISTORY_COLUMNS",
     "SCHEMA_VERSION",
     "STORE_ENV_VAR",
+    "TRANSCRIPT_COLUMNS",
     "AnnotationEvent",
     "AnnotationNotFoundError",
+    "RegistrationStatus",
     "SchemaVersionError",
     "SqlStore",
     "Store",
     "StoreError",
+    "TranscriptRegistration",
     "annotations_frame",
+    "default_store_location",
     "history_frame",
     "mask_url",
     "open_store",
+    "transcripts_frame",
 ]
 
 STORE_ENV_VAR: Final = "ATTUNE_STORE"
@@ -90,8 +112,17 @@ def open_store(path_or_url: str | os.PathLike[str] | None = None) -> Store:
     SchemaVersionError
         If the database was written by a newer attune-jupyter; it is left untouched.
     StoreError
-        If the folder of a SQLite file does not exist, or the database cannot be opened.
+        If the folder of a SQLite file does not exist, the file cannot be created, the database
+        cannot be opened, or (for PostgreSQL) the psycopg driver is not installed.
     """
-    if path_or_url is None:
-        path_or_url = os.environ.get(STORE_ENV_VAR, "").strip() or DEFAULT_STORE_FILE
-    return SqlStore(path_or_url)
+    return SqlStore(default_store_location() if path_or_url is None else path_or_url)
+
+
+def default_store_location() -> str:
+    """Where :func:`open_store` () opens: ``$ATTUNE_STORE`` if set and not empty, else
+    ``attune.sqlite`` in the current working folder (made absolute, so it names one file even if
+    the working folder changes later)."""
+    location = os.environ.get(STORE_ENV_VAR, "").strip() or DEFAULT_STORE_FILE
+    if "://" in location:
+        return location
+    return str(Path(location).expanduser().absolute())

@@ -36,6 +36,22 @@ The history frame
 ``"delete"``), ``actor`` (who made the change), ``at`` (``datetime64[ns, UTC]``, when the store
 wrote it), followed by the annotation *as it stood after the action* (for a delete: as it was when
 deleted) in the columns of the annotations frame other than ``annotation_id``.
+
+The transcripts frame
+---------------------
+:meth:`Store.transcripts` returns one row per registered transcript (see
+:meth:`Store.register_transcript`), sorted by ``transcript_id`` (in pandas), with a fresh
+``RangeIndex``:
+
+=============== ======================== =====================================================
+column          dtype                    meaning
+=============== ======================== =====================================================
+transcript_id   ``str``                  the id annotations use for this transcript
+fingerprint     ``str``                  the caller's fingerprint of the content registered first
+turn_count      ``int64``                number of turns when registered
+registered_at   ``datetime64[ns, UTC]``  when the store registered it
+registered_by   ``str``                  who registered it
+=============== ======================== =====================================================
 """
 
 from __future__ import annotations
@@ -53,19 +69,30 @@ from attune_jupyter.core.annotation import Annotation
 
 __all__ = [
     "ANNOTATION_COLUMNS",
+    "FINGERPRINT_MAX_LENGTH",
     "HISTORY_COLUMNS",
+    "TRANSCRIPT_COLUMNS",
     "Action",
     "AnnotationEvent",
     "AnnotationNotFoundError",
+    "RegistrationStatus",
     "SchemaVersionError",
     "Store",
     "StoreError",
+    "TranscriptRegistration",
     "annotations_frame",
     "history_frame",
+    "transcripts_frame",
 ]
 
 Action = Literal["create", "update", "delete"]
 """The kinds of edit event recorded in the history."""
+
+RegistrationStatus = Literal["new", "same", "changed"]
+"""Outcome of :meth:`Store.register_transcript`."""
+
+FINGERPRINT_MAX_LENGTH: Final = 128
+"""Longest fingerprint a store accepts: a digest, never the transcript text."""
 
 ANNOTATION_COLUMNS: Final[tuple[str, ...]] = (
     "annotation_id",
@@ -91,6 +118,15 @@ HISTORY_COLUMNS: Final[tuple[str, ...]] = (
 )
 """Columns of the history frame, in order."""
 
+TRANSCRIPT_COLUMNS: Final[tuple[str, ...]] = (
+    "transcript_id",
+    "fingerprint",
+    "turn_count",
+    "registered_at",
+    "registered_by",
+)
+"""Columns of the transcripts frame, in order."""
+
 _TIME_DTYPE: Final = "datetime64[ns, UTC]"
 _ANNOTATION_DTYPES: Final[Mapping[str, str]] = {
     "annotation_id": "str",
@@ -110,6 +146,13 @@ _HISTORY_DTYPES: Final[Mapping[str, str]] = {
     "actor": "str",
     "at": _TIME_DTYPE,
     **_ANNOTATION_DTYPES,
+}
+_TRANSCRIPT_DTYPES: Final[Mapping[str, str]] = {
+    "transcript_id": "str",
+    "fingerprint": "str",
+    "turn_count": "int64",
+    "registered_at": _TIME_DTYPE,
+    "registered_by": "str",
 }
 
 
@@ -161,12 +204,44 @@ class AnnotationEvent:
     state: Mapping[str, Any]
 
 
+@dataclass(frozen=True)
+class TranscriptRegistration:
+    """A transcript's entry in the store's registry, as returned by
+    :meth:`Store.register_transcript`.
+
+    Parameters
+    ----------
+    transcript_id:
+        The id annotations use for the transcript.
+    fingerprint:
+        The caller's fingerprint (e.g. a SHA-256 hex digest) of the content registered first.
+    turn_count:
+        Number of turns when registered.
+    registered_at:
+        When the store registered it (UTC, timezone-aware).
+    registered_by:
+        Who registered it.
+    status:
+        ``"new"``: this call registered the transcript. ``"same"``: it was registered before with
+        the same fingerprint. ``"changed"``: it was registered before with a *different*
+        fingerprint; the other fields then describe that original registration, which is kept.
+    """
+
+    transcript_id: str
+    fingerprint: str
+    turn_count: int
+    registered_at: datetime
+    registered_by: str
+    status: RegistrationStatus
+
+
 class Store(abc.ABC):
     """Where annotations live, and the history of every change to them.
 
-    Every write (:meth:`add_annotation`, :meth:`update_annotation`, :meth:`delete_annotation`) is
-    committed durably before the method returns, together with its history event. Implementations
-    are safe to use from several threads. A store is a context manager that closes itself.
+    Every write (:meth:`add_annotation`, :meth:`update_annotation`, :meth:`delete_annotation`,
+    :meth:`register_transcript`) is committed durably before the method returns, together with its
+    history event if any. Implementations are safe to use from several threads. A
+    store is a context manager that closes itself.
 
     Raises
     ------
@@ -273,8 +348,56 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def register_transcript(
+        self, transcript_id: str, fingerprint: str, turn_count: int, by: str
+    ) -> TranscriptRegistration:
+        """Register the content behind a transcript id, or compare it with the registered one.
+
+        Annotations key on ``(transcript_id, turn_id)``; the registry tells a caller when an id
+        now names different content (another file of the same name, or the file was edited), so
+        that annotations do not silently attach to the wrong turns. The store compares
+        fingerprints only: computing them is the caller's job, and no transcript text is stored.
+
+        Parameters
+        ----------
+        transcript_id:
+            The id annotations use for the transcript.
+        fingerprint:
+            A digest of the transcript's content, at most :data:`FINGERPRINT_MAX_LENGTH`
+            printable ASCII characters without spaces (never the text itself).
+        turn_count:
+            Number of turns (``>= 0``); informational, not compared.
+        by:
+            Who registers it.
+
+        Returns
+        -------
+        TranscriptRegistration
+            With status ``"new"`` when this call registered the id (the registration as stored,
+            ``registered_at`` by the store's clock); otherwise the registration stored earlier,
+            unchanged, with status ``"same"`` (equal fingerprint) or ``"changed"`` (different
+            fingerprint: the original is kept, never overwritten; the caller decides what to tell
+            the user). When several callers register a new id at once, exactly one gets ``"new"``
+            and the others are compared with its registration.
+
+        Raises
+        ------
+        ValueError
+            If an argument is empty, negative or not a plausible fingerprint.
+        """
+
+    @abc.abstractmethod
+    def transcripts(self) -> pd.DataFrame:
+        """Registered transcripts as the transcripts frame described in this module's docstring."""
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Release connections. Idempotent; any later call other than ``close`` raises."""
+
+    @property
+    @abc.abstractmethod
+    def closed(self) -> bool:
+        """True once :meth:`close` has been called."""
 
     def __enter__(self) -> Self:
         return self
@@ -362,3 +485,30 @@ def history_frame(events: Iterable[AnnotationEvent]) -> pd.DataFrame:
         )
         rows.append(row)
     return _frame(rows, HISTORY_COLUMNS, _HISTORY_DTYPES, ["event_id"])
+
+
+def transcripts_frame(registrations: Iterable[TranscriptRegistration]) -> pd.DataFrame:
+    """Build the transcripts frame (see the module docstring) from registrations.
+
+    Parameters
+    ----------
+    registrations:
+        Stored registrations, in any order (their ``status`` is not a column).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame with :data:`TRANSCRIPT_COLUMNS`, sorted by ``transcript_id``; empty but fully
+        typed when there are none.
+    """
+    rows = [
+        {
+            "transcript_id": r.transcript_id,
+            "fingerprint": r.fingerprint,
+            "turn_count": r.turn_count,
+            "registered_at": r.registered_at,
+            "registered_by": r.registered_by,
+        }
+        for r in registrations
+    ]
+    return _frame(rows, TRANSCRIPT_COLUMNS, _TRANSCRIPT_DTYPES, ["transcript_id"])

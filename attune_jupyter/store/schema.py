@@ -16,6 +16,12 @@ Tables
     ``action`` (create/update/delete), ``actor``, ``at`` (UTC) and ``payload``, the JSON text of the
     annotation after the action (for a delete: as it was). Rows are never updated or deleted.
     There is no foreign key to ``annotations``: the history outlives the annotation.
+``transcripts``
+    Registry of the content each transcript id names: ``transcript_id`` (primary key),
+    ``fingerprint`` (the caller's digest of the content first registered, never the text),
+    ``turn_count``, ``registered_at`` (UTC) and ``registered_by``. A row is written once and never
+    changed. Annotations do not reference it (a transcript may be annotated before it is
+    registered).
 
 Times are stored through :class:`UTCDateTime`: ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL, ISO 8601
 text with an explicit ``+00:00`` offset on SQLite (fixed width, so text order is time order). Both
@@ -61,7 +67,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.types import TypeEngine
 
-from attune_jupyter.store.base import SchemaVersionError, StoreError
+from attune_jupyter.store.base import FINGERPRINT_MAX_LENGTH, SchemaVersionError, StoreError
 
 __all__ = [
     "MIGRATIONS",
@@ -75,6 +81,7 @@ __all__ = [
     "meta_table",
     "metadata",
     "read_schema_version",
+    "transcripts_table",
 ]
 
 SCHEMA_VERSION: Final = 1
@@ -184,6 +191,20 @@ events_table: Final = Table(
     # Dialect-specific (ignored elsewhere): SQLite's AUTOINCREMENT keyword guarantees that event
     # ids are never reused; PostgreSQL's sequence already guarantees it.
     sqlite_autoincrement=True,
+)
+
+transcripts_table: Final = Table(
+    "transcripts",
+    metadata,
+    Column("transcript_id", String, primary_key=True),
+    Column("fingerprint", Text, nullable=False),
+    Column("turn_count", Integer, nullable=False),
+    Column("registered_at", UTCDateTime, nullable=False),
+    Column("registered_by", String, nullable=False),
+    CheckConstraint(
+        f"length(fingerprint) BETWEEN 1 AND {FINGERPRINT_MAX_LENGTH}", name="fingerprint"
+    ),
+    CheckConstraint("turn_count >= 0", name="turn_count"),
 )
 
 _ATTUNE_TABLES: Final = tuple(metadata.tables)

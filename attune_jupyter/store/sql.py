@@ -20,6 +20,11 @@ Every connection runs with:
 and the database is switched to ``journal_mode = WAL`` once when opened (the mode is stored in the
 file): readers never block the writer and the writer never blocks readers.
 
+A new store file is created by the store itself, readable and writable by its owner only (mode
+``0o600``, whatever the umask), before SQLite opens it: supervisors' notes are clinical material and
+shared hosts have other users. SQLite gives the ``-wal`` and ``-shm`` files it creates the main
+file's mode. The mode of an existing file is never changed.
+
 pysqlite's own transaction handling is switched off (``isolation_level = None``) and SQLAlchemy's
 ``begin`` event emits ``BEGIN IMMEDIATE`` for writes and a plain (deferred) ``BEGIN`` for reads.
 A write transaction reads before it writes (does the id exist?); begun as deferred it would hold a
@@ -38,10 +43,24 @@ processes. No Python-level lock is needed.
 
 Never put a SQLite store on a network filesystem (JupyterHub home folders often are NFS): locking
 there is unreliable. Opening one logs a warning; use PostgreSQL for shared data.
+
+PostgreSQL
+----------
+Reached through the psycopg 3 driver, an optional dependency (``attune-jupyter[postgresql]``);
+without it, opening a ``postgresql://`` store raises :class:`StoreError` saying how to install it.
+
+Transcript registration
+-----------------------
+:meth:`SqlStore.register_transcript` reads, then inserts if the id is new, in one write
+transaction. On SQLite, ``BEGIN IMMEDIATE`` serialises it with every other writer. On PostgreSQL two
+sessions can both read "not registered"; the insert of the later one then waits for the earlier
+one to commit and fails on the primary key inside a savepoint, and the later one reads and compares
+with the earlier registration instead. Either way every caller sees the one stored registration.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import os
@@ -73,13 +92,16 @@ from sqlalchemy import (
 from attune_jupyter.core.annotation import Annotation, utc_now
 from attune_jupyter.store import schema
 from attune_jupyter.store.base import (
+    FINGERPRINT_MAX_LENGTH,
     Action,
     AnnotationEvent,
     AnnotationNotFoundError,
     Store,
     StoreError,
+    TranscriptRegistration,
     annotations_frame,
     history_frame,
+    transcripts_frame,
 )
 
 __all__ = ["BUSY_TIMEOUT_SECONDS", "SUPPORTED_LOCATIONS", "SqlStore", "mask_url", "parse_store_url"]
@@ -106,6 +128,12 @@ _NETWORK_FILESYSTEMS: Final = frozenset(
 )
 # Execution option marking a write transaction; read by the SQLite ``begin`` listener.
 _WRITE_OPTION: Final = "attune_write"
+_STORE_FILE_MODE: Final = 0o600
+_POSTGRES_DRIVER_MISSING: Final = (
+    "PostgreSQL needs the psycopg driver: pip install 'attune-jupyter[postgresql]'"
+)
+# A digest: printable ASCII without spaces (so never a transcript's text).
+_FINGERPRINT: Final = re.compile(rf"[!-~]{{1,{FINGERPRINT_MAX_LENGTH}}}")
 
 
 def mask_url(location: str) -> str:
@@ -184,6 +212,45 @@ def _sqlite_url(path: Path) -> URL:
     if not path.parent.is_dir():
         raise StoreError(f"cannot open store {path}: folder {path.parent} does not exist")
     return URL.create("sqlite", database=str(path))
+
+
+def _create_private_file(path: Path) -> None:
+    """Create the SQLite file ``path`` with mode 0o600 if it does not exist yet.
+
+    An existing file (or whatever a symlink points to) is left as it is. Another process creating
+    the file at the same moment is fine: only one creates it, neither widens its mode.
+
+    Raises
+    ------
+    StoreError
+        If the file cannot be created (e.g. no permission to write in its folder).
+    """
+    target = Path(os.path.realpath(path))  # a dangling symlink: create its target
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, _STORE_FILE_MODE)
+    except FileExistsError:
+        return
+    except OSError as error:
+        raise StoreError(f"cannot create store {path}: {error.strerror}") from error
+    try:
+        if hasattr(os, "fchmod"):  # POSIX: exactly 0o600, even under a umask that removes bits
+            os.fchmod(fd, _STORE_FILE_MODE)
+    finally:
+        os.close(fd)
+
+
+def _require_postgres_driver() -> None:
+    """Import psycopg, or say how to install it.
+
+    Raises
+    ------
+    StoreError
+        If psycopg cannot be imported (not installed, or without a usable libpq).
+    """
+    try:
+        importlib.import_module("psycopg")
+    except ImportError as error:
+        raise StoreError(_POSTGRES_DRIVER_MISSING) from error
 
 
 def _network_filesystem(path: Path, mountinfo: str | None = None) -> str | None:
@@ -302,6 +369,35 @@ def _check_id(value: object, name: str) -> str:
     return value
 
 
+def _check_fingerprint(value: object) -> str:
+    if not isinstance(value, str) or _FINGERPRINT.fullmatch(value) is None:
+        # The value is not repeated: it might be text the caller passed by mistake.
+        raise ValueError(
+            f"fingerprint must be a digest of 1 to {FINGERPRINT_MAX_LENGTH} printable ASCII "
+            "characters without spaces (never the transcript text)"
+        )
+    return value
+
+
+def _check_turn_count(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"turn_count must be an int >= 0, got {value!r}")
+    return value
+
+
+def _registration_from_row(row: Row[Any], fingerprint: str) -> TranscriptRegistration:
+    """The stored registration, with its status relative to ``fingerprint``."""
+    m = row._mapping
+    return TranscriptRegistration(
+        transcript_id=m["transcript_id"],
+        fingerprint=m["fingerprint"],
+        turn_count=m["turn_count"],
+        registered_at=m["registered_at"],
+        registered_by=m["registered_by"],
+        status="same" if m["fingerprint"] == fingerprint else "changed",
+    )
+
+
 class SqlStore(Store):
     """A :class:`~attune_jupyter.store.base.Store` in a SQLite file or a PostgreSQL database.
 
@@ -340,6 +436,9 @@ class SqlStore(Store):
                     self._url,
                     fs_type,
                 )
+            _create_private_file(Path(url.database))
+        if not is_sqlite:
+            _require_postgres_driver()
         self._engine = create_engine(
             url,
             hide_parameters=True,  # error messages and logs never carry notes or other values
@@ -384,6 +483,10 @@ class SqlStore(Store):
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"schema {self._schema_version}"
         return f"<SqlStore {self._url} ({state})>"
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
     def close(self) -> None:
         with self._close_lock:
@@ -496,6 +599,52 @@ class SqlStore(Store):
             for row in rows
         )
 
+    def register_transcript(
+        self, transcript_id: str, fingerprint: str, turn_count: int, by: str
+    ) -> TranscriptRegistration:
+        _check_id(transcript_id, "transcript_id")
+        _check_fingerprint(fingerprint)
+        _check_turn_count(turn_count)
+        _check_id(by, "by")
+        with self._write("register a transcript") as conn:
+            found = self._select_transcript(conn, transcript_id, fingerprint)
+            if found is None:
+                new = TranscriptRegistration(
+                    transcript_id=transcript_id,
+                    fingerprint=fingerprint,
+                    turn_count=turn_count,
+                    registered_at=utc_now(),
+                    registered_by=by,
+                    status="new",
+                )
+                try:
+                    # The savepoint keeps the transaction usable if the insert fails.
+                    with conn.begin_nested():
+                        conn.execute(
+                            insert(schema.transcripts_table).values(
+                                transcript_id=new.transcript_id,
+                                fingerprint=new.fingerprint,
+                                turn_count=new.turn_count,
+                                registered_at=new.registered_at,
+                                registered_by=new.registered_by,
+                            )
+                        )
+                except exc.IntegrityError:
+                    # PostgreSQL: another session registered the id after our read and has
+                    # committed (our insert waited for it). Compare with its registration.
+                    found = self._select_transcript(conn, transcript_id, fingerprint)
+                    if found is None:  # not a duplicate id after all
+                        raise
+                else:
+                    found = new
+        log.debug("registered transcript %s: %s", transcript_id, found.status)
+        return found
+
+    def transcripts(self) -> pd.DataFrame:
+        with self._read("read the transcripts") as conn:
+            rows = conn.execute(select(schema.transcripts_table)).all()
+        return transcripts_frame(_registration_from_row(row, row.fingerprint) for row in rows)
+
     # -- helpers -----------------------------------------------------------------------------
 
     def _check_open(self) -> None:
@@ -540,6 +689,15 @@ class SqlStore(Store):
             query = query.with_for_update()
         row = conn.execute(query).first()
         return _annotation_from_row(row) if row is not None else None
+
+    @staticmethod
+    def _select_transcript(
+        conn: Connection, transcript_id: str, fingerprint: str
+    ) -> TranscriptRegistration | None:
+        """The stored registration of ``transcript_id`` compared with ``fingerprint``, if any."""
+        table = schema.transcripts_table
+        row = conn.execute(select(table).where(table.c.transcript_id == transcript_id)).first()
+        return _registration_from_row(row, fingerprint) if row is not None else None
 
     @staticmethod
     def _id_used(conn: Connection, annotation_id: str) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ import traitlets
 
 from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.core.codebook import Codebook
+from attune_jupyter.core.transcript import TranscriptChangedWarning
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,6 +29,21 @@ if TYPE_CHECKING:
 
 _STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
+
+#: Stores opened for widgets created without ``store=``, one per location, shared so that every
+#: cell re-run does not open another connection pool.
+_shared_stores: dict[str, Store] = {}
+
+
+def shared_default_store() -> Store:
+    """The store :func:`attune_jupyter.open_store` () opens, shared by the widgets."""
+    from attune_jupyter.store import default_store_location, open_store
+
+    location = default_store_location()
+    store = _shared_stores.get(location)
+    if store is None or store.closed:
+        store = _shared_stores[location] = open_store(location)
+    return store
 
 
 def default_annotator_name() -> str:
@@ -50,7 +67,8 @@ class Annotator(anywidget.AnyWidget):
     annotator:
         Who is annotating; defaults to the JupyterHub user or the login name.
     store:
-        Where annotations are written; :func:`attune_jupyter.open_store` () when None.
+        Where annotations are written. When None, the store :func:`attune_jupyter.open_store` ()
+        opens, shared by every widget that uses that location.
     read_only:
         Show the annotations without allowing changes (for trainees reading feedback).
     """
@@ -63,7 +81,9 @@ class Annotator(anywidget.AnyWidget):
     annotation_records = traitlets.List(traitlets.Dict()).tag(sync=True)
     selected_turn = traitlets.Unicode("").tag(sync=True)
     read_only = traitlets.Bool(False).tag(sync=True)
-    save_state = traitlets.Dict({"state": "idle", "message": ""}).tag(sync=True)
+    #: ``{state, message, seq}``; ``seq`` grows with every report, so the front end hears each
+    #: one even when the same message repeats (traitlets sends only changed values).
+    save_state = traitlets.Dict({"state": "idle", "message": "", "seq": 0}).tag(sync=True)
 
     def __init__(
         self,
@@ -74,13 +94,12 @@ class Annotator(anywidget.AnyWidget):
         read_only: bool = False,
         **kwargs: Any,
     ) -> None:
-        from attune_jupyter.store import open_store
-
         self._transcript = transcript
         self._codebook = codebook if codebook is not None else Codebook.default()
         self._annotator = annotator or default_annotator_name()
-        self._store = store if store is not None else open_store()
+        self._store = store if store is not None else shared_default_store()
         self._turn_numbers = {turn.id: n for n, turn in enumerate(transcript.turns, start=1)}
+        self._reports = 0
         super().__init__(
             transcript=transcript.to_dict(),
             codes=_code_records(self._codebook),
@@ -89,6 +108,7 @@ class Annotator(anywidget.AnyWidget):
         )
         self._refresh_records()
         self.on_msg(self._handle_message)
+        self._check_registration()
 
     # -- Python API -------------------------------------------------------------------------
 
@@ -131,7 +151,8 @@ class Annotator(anywidget.AnyWidget):
     def toggle(self, turn_id: str, code_id: str) -> Annotation | None:
         """Add the code to the turn, or remove it when this annotator already applied it.
 
-        Returns the new annotation, or None when one was removed.
+        Returns the new annotation, or None when one was removed. The store, not this widget's
+        last snapshot, decides which: another widget or process may have changed it meanwhile.
         """
         existing = self._own_annotation(turn_id, code_id)
         if existing is None:
@@ -146,37 +167,60 @@ class Annotator(anywidget.AnyWidget):
         if content.get("type") != "toggle-code":
             return
         if self.read_only:
-            self.save_state = {"state": "error", "message": "This transcript is read-only."}
+            self._report("error", "This transcript is read-only.")
             return
         turn_id, code_id = str(content.get("turn_id", "")), str(content.get("code_id", ""))
+        if turn_id not in self._turn_numbers or code_id not in self._codebook:
+            self._report("error", f"Not saved: no turn {turn_id!r} or no code {code_id!r}.")
+            return
         try:
             result = self.toggle(turn_id, code_id)
-        except KeyError as error:
-            self.save_state = {"state": "error", "message": f"Not saved: {error.args[0]}"}
-            return
-        except Exception as error:  # the store failed: say so, keep the page as it was
-            log.exception("attune: saving an annotation failed")
-            self.save_state = {
-                "state": "error",
-                "message": f"Not saved ({type(error).__name__}); your tag was not recorded.",
-            }
+        except Exception as error:  # the store failed: say so, and show what the store holds
+            # Ids only: exception messages could carry a note's text.
+            log.error("attune: saving %s on %s failed (%s)", code_id, turn_id, type(error).__name__)
+            self._report("error", f"Not saved ({type(error).__name__}); the tag was not recorded.")
+            self._try_refresh_records()
             return
         label = self._codebook.code(code_id).label
-        number = self._turn_numbers[turn_id]
         verb = "Added" if result is not None else "Removed"
-        self.save_state = {"state": "saved", "message": f"{verb} {label} on turn {number}; saved."}
+        self._report("saved", f"{verb} {label} on turn {self._turn_numbers[turn_id]}; saved.")
+
+    def _check_registration(self) -> None:
+        """Record which transcript this id means; warn loudly when the store knows another."""
+        registration = self._store.register_transcript(
+            self._transcript.id,
+            self._transcript.fingerprint(),
+            len(self._transcript),
+            by=self._annotator,
+        )
+        if registration.status != "changed":
+            return
+        message = (
+            f"The store already holds a different transcript under the id "
+            f"{self._transcript.id!r} (registered by {registration.registered_by} on "
+            f"{registration.registered_at:%Y-%m-%d}, {registration.turn_count} turns). Tags are "
+            f"kept per turn id, so they may now sit on other words. If this is another session, "
+            f"load it with its own id: load_transcript(path, id='...')."
+        )
+        warnings.warn(message, TranscriptChangedWarning, stacklevel=3)
+        self._report("error", message)
+
+    def _report(self, state: str, message: str) -> None:
+        self._reports += 1
+        self.save_state = {"state": state, "message": message, "seq": self._reports}
 
     # -- internals --------------------------------------------------------------------------
 
     def _own_annotation(self, turn_id: str, code_id: str) -> str | None:
-        for record in self.annotation_records:
-            if (
-                record["turn_id"] == turn_id
-                and record["code_id"] == code_id
-                and record["annotator"] == self._annotator
-            ):
-                return str(record["id"])
-        return None
+        mine = self._store.annotations(transcript_id=self._transcript.id, annotator=self._annotator)
+        match = mine[(mine["turn_id"] == turn_id) & (mine["code_id"] == code_id)]
+        return None if match.empty else str(match["annotation_id"].iloc[0])
+
+    def _try_refresh_records(self) -> None:
+        try:
+            self._refresh_records()
+        except Exception as error:  # the store is unreachable: keep what is on screen
+            log.error("attune: reloading annotations failed (%s)", type(error).__name__)
 
     def _refresh_records(self) -> None:
         frame = self.annotations

@@ -64,4 +64,16 @@ export interface IAnnotationRecord {
 export interface ISaveState {
   state: 'idle' | 'saving' | 'saved' | 'error';
   message: string;
+  /** Grows with every report, so a repeated message still reaches the view. */
+  seq: number;
+}
+
+/** The Annotator's synced traits (mirrors `attune_jupyter.widgets.Annotator`). */
+export interface IAnnotatorModel {
+  transcript: ITranscript;
+  codes: ICodeRecord[];
+  annotation_records: IAnnotationRecord[];
+  selected_turn: string;
+  read_only: boolean;
+  save_state: ISaveState;
 }

@@ -49,10 +49,18 @@ export class TranscriptPanel extends Widget {
     }
     this._status.textContent = 'Loading transcript…';
     this._status.dataset.state = 'loading';
+    // Only the newest request may draw: an older, slower reply must not overwrite a newer one.
+    const request = ++this._requests;
     try {
       const reply = await fetchTranscript(this._context.path);
+      if (request !== this._requests || this.isDisposed) {
+        return;
+      }
       this.render(reply.transcript);
     } catch (error) {
+      if (request !== this._requests || this.isDisposed) {
+        return;
+      }
       this._list.replaceChildren();
       const message = error instanceof AttuneAPIError ? error.message : String(error);
       this._status.textContent = `This file could not be shown as a transcript. ${message}`;
@@ -73,6 +81,7 @@ export class TranscriptPanel extends Widget {
 
   private readonly _status: HTMLDivElement;
   private readonly _list: HTMLOListElement;
+  private _requests = 0;
 }
 
 function renderTurn(turn: ITurn): HTMLLIElement {

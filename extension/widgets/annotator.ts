@@ -8,23 +8,7 @@
  */
 import type { AnyModel, RenderProps } from '@anywidget/types';
 
-import type {
-  IAnnotationRecord,
-  ICodeRecord,
-  ISaveState,
-  ITranscript,
-  ITurn
-} from '../src/api-types';
-
-/** The synced traits (mirrors the Python `Annotator` traits). */
-export interface IAnnotatorModel {
-  transcript: ITranscript;
-  codes: ICodeRecord[];
-  annotation_records: IAnnotationRecord[];
-  selected_turn: string;
-  read_only: boolean;
-  save_state: ISaveState;
-}
+import type { IAnnotationRecord, IAnnotatorModel, ICodeRecord, ITurn } from '../src/api-types';
 
 /** Message sent to Python. */
 export interface IToggleCodeMessage {

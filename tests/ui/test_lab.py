@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -16,9 +17,9 @@ pytestmark = pytest.mark.browser
 NOTEBOOK = "01_annotate_a_session.ipynb"
 
 
-def _open_notebook_and_run_all(page: Page, lab: Lab) -> None:
-    page.goto(lab.page_url(f"lab/tree/{NOTEBOOK}"))
-    expect(page.get_by_role("tab", name=re.compile(NOTEBOOK))).to_be_visible()
+def _open_notebook_and_run_all(page: Page, lab: Lab, notebook: str = NOTEBOOK) -> None:
+    page.goto(lab.page_url(f"lab/tree/{notebook}"))
+    expect(page.get_by_role("tab", name=re.compile(re.escape(notebook)))).to_be_visible()
     # Wait for the kernel to be idle before running, as a user would.
     expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
         1, timeout=90_000
@@ -100,3 +101,50 @@ def test_transcript_text_is_shown_as_text_never_as_html(page: Page, lab: Lab) ->
     )
     assert client_text.locator("img, b").count() == 0
     assert page.evaluate("window.__attuneInjected") is None
+
+
+MARKUP_CELL = """\
+from attune_jupyter import Annotator, open_store
+from attune_jupyter.core import parse_transcript
+
+transcript = parse_transcript(
+    "Therapist: What did the <b>letter</b> say?\\n"
+    'Client: It said <img src=x onerror="window.__attuneInjected = 1"> and more.',
+    "text",
+    id="markup-check",
+)
+widget = Annotator(transcript, annotator="reviewer", store=open_store())
+widget.add("t1", "attunement.curiosity", note="<script>window.__attuneInjected = 2</script>")
+widget
+"""
+
+
+def test_annotator_shows_text_as_text_and_roles_apart(page: Page, lab: Lab) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(MARKUP_CELL)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    nbformat.write(notebook, lab.root_dir / "markup_check.ipynb")
+    _open_notebook_and_run_all(page, lab, "markup_check.ipynb")
+
+    turns = page.locator(".jp-attune-Annotator").get_by_role("option")
+    expect(turns).to_have_count(2)
+    expect(turns.nth(0).locator(".jp-attune-Turn-text")).to_have_text(
+        "What did the <b>letter</b> say?"
+    )
+    expect(turns.nth(1).locator(".jp-attune-Turn-text")).to_have_text(
+        'It said <img src=x onerror="window.__attuneInjected = 1"> and more.'
+    )
+    chip = turns.nth(0).locator(".jp-attune-CodeChip")
+    expect(chip).to_have_attribute(
+        "title", "reviewer: <script>window.__attuneInjected = 2</script>"
+    )
+    assert turns.locator(".jp-attune-Turn-text img, .jp-attune-Turn-text b, script").count() == 0
+    assert page.evaluate("window.__attuneInjected") is None
+
+    # Therapist and client turns are told apart by role, not only by their label.
+    expect(turns.nth(0)).to_have_attribute("data-role", "therapist")
+    expect(turns.nth(1)).to_have_attribute("data-role", "client")
+    style = (
+        "(node) => getComputedStyle(node).borderLeftColor + ' ' + getComputedStyle(node).marginLeft"
+    )
+    assert turns.nth(0).evaluate(style) != turns.nth(1).evaluate(style)

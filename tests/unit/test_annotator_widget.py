@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import anywidget
 import pytest
 
 import attune_jupyter as aj
@@ -33,6 +34,13 @@ def press(widget: aj.Annotator, turn_id: str, code_id: str) -> None:
     )
 
 
+def test_synced_traits_mirror_the_typescript_model(annotator: aj.Annotator) -> None:
+    # anywidget's own traits (_esm, _css, ...) are not part of the model the view reads.
+    synced = {k for k in annotator.keys if not k.startswith("_")} - set(anywidget.AnyWidget().keys)
+    assert synced == interface_keys("IAnnotatorModel")
+    assert set(annotator.save_state) == interface_keys("ISaveState")
+
+
 def test_traits_carry_what_the_front_end_draws(annotator: aj.Annotator) -> None:
     assert len(annotator.transcript["turns"]) == 50
     assert set(annotator.transcript["turns"][0]) == interface_keys("ITurn")
@@ -55,10 +63,8 @@ def test_key_press_is_stored_at_once_and_shown(annotator: aj.Annotator, store: S
         ("t13", "attunement.curiosity")
     ]
     assert set(annotator.annotation_records[0]) == interface_keys("IAnnotationRecord")
-    assert annotator.save_state == {
-        "state": "saved",
-        "message": "Added Curiosity on turn 13; saved.",
-    }
+    assert annotator.save_state["state"] == "saved"
+    assert annotator.save_state["message"] == "Added Curiosity on turn 13; saved."
     assert len(annotator.annotations) == 1
 
 
@@ -136,3 +142,54 @@ def test_default_store_follows_attune_store(
     widget.store.close()
     with aj.open_store(tmp_path / "from-env.sqlite") as reopened:
         assert len(reopened.annotations()) == 1
+
+
+def test_every_report_reaches_the_front_end_even_when_repeated(
+    annotator: aj.Annotator, store: Store
+) -> None:
+    reports: list[dict[str, Any]] = []
+    annotator.observe(lambda change: reports.append(change["new"]), names="save_state")
+    store.close()
+    press(annotator, "t3", "attunement.warmth")
+    press(annotator, "t3", "attunement.warmth")
+    assert [r["state"] for r in reports] == ["error", "error"]
+    assert reports[0]["message"] == reports[1]["message"]
+    assert reports[1]["seq"] > reports[0]["seq"]
+
+
+def test_toggle_asks_the_store_not_a_stale_snapshot(store: Store) -> None:
+    transcript = aj.load_transcript(SESSION)
+    first = aj.Annotator(transcript, annotator="supervisor-a", store=store)
+    second = aj.Annotator(transcript, annotator="supervisor-a", store=store)  # another cell
+    press(first, "t9", "attunement.following-lead")
+    press(second, "t9", "attunement.following-lead")  # the same person undoes it elsewhere
+    assert store.annotations().empty
+    assert second.save_state["message"].startswith("Removed")
+
+
+def test_widgets_without_a_store_share_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTUNE_STORE", str(tmp_path / "shared.sqlite"))
+    transcript = aj.load_transcript(SESSION)
+    first, second = aj.Annotator(transcript, annotator="a"), aj.Annotator(transcript, annotator="a")
+    assert first.store is second.store
+    first.store.close()
+    third = aj.Annotator(transcript, annotator="a")  # a closed shared store is replaced
+    assert not third.store.closed
+    third.store.close()
+
+
+def test_a_different_transcript_under_the_same_id_is_flagged(tmp_path: Path, store: Store) -> None:
+    aj.Annotator(aj.load_transcript(SESSION), annotator="supervisor-a", store=store)
+    other = tmp_path / "week2" / "session_01.txt"  # same file name, another session
+    other.parent.mkdir()
+    other.write_text("Therapist: A different session.\nClient: With other words.\n")
+    with pytest.warns(aj.TranscriptChangedWarning, match="different transcript under the id"):
+        widget = aj.Annotator(aj.load_transcript(other), annotator="supervisor-a", store=store)
+    assert widget.save_state["state"] == "error"
+    assert "load_transcript(path, id=" in widget.save_state["message"]
+    # The same file again is not flagged, and the first registration is kept.
+    aj.Annotator(aj.load_transcript(SESSION), annotator="supervisor-b", store=store)
+    assert list(store.transcripts()["registered_by"]) == ["supervisor-a"]
+    # Its own id keeps the second session apart.
+    apart = aj.Annotator(aj.load_transcript(other, id="week2-session_01"), store=store)
+    assert apart.save_state["state"] == "idle"

@@ -167,7 +167,21 @@ ROLE_MAPS: list[dict[str, str] | None] = [None, {"Dr Ng": "therapist", "Élise":
 plain_word = st.text(
     alphabet="abcdefghijklmnopqrstuvwxyzé0123456789&'.,?!-<>;", min_size=1, max_size=8
 )
-word = plain_word | st.tuples(plain_word, plain_word).map(":".join)
+
+
+def _could_be_a_label(before_colon: str) -> bool:
+    """Whether ``x:y`` at the start of a line would rightly be read as the speaker label ``x``.
+
+    Role words (``t:0``, ``client:x``) and labels used before in the file count as labels even
+    without a space after the colon; the generated documents use such words only as text.
+    """
+    lowered = before_colon.lower()
+    return infer_role(before_colon) != "other" or lowered in {s.lower() for s in SPEAKERS}
+
+
+word = plain_word | st.tuples(plain_word, plain_word).filter(
+    lambda parts: not _could_be_a_label(parts[0])
+).map(":".join)
 line_words = st.lists(word, min_size=1, max_size=6)
 
 
@@ -238,12 +252,18 @@ def plain_documents(draw: st.DrawFn) -> tuple[str, list[Said]]:
         )
     )
     out: list[str] = []
+    used: set[str] = set()
     for piece in pieces:
         stamp = ""
         if piece.start_ms is not None:
             stamp = f"[{clock(piece.start_ms, hours=draw(st.booleans()))[:-4]}] "
         indent = draw(st.sampled_from(["", " ", "\t"]))
-        out.append(f"{indent}{stamp}{piece.speaker}: {' '.join(piece.lines[0])}")
+        assert piece.speaker is not None
+        # A role word or a label used before needs no space after its colon.
+        unambiguous = infer_role(piece.speaker) != "other" or piece.speaker in used
+        colon = draw(st.sampled_from([": ", ":"])) if unambiguous else ": "
+        used.add(piece.speaker)
+        out.append(f"{indent}{stamp}{piece.speaker}{colon}{' '.join(piece.lines[0])}")
         out += [indent + " ".join(words) for words in piece.lines[1:]]
         out += [""] * draw(st.integers(0, 2))
     ending = draw(st.sampled_from(["\n", "\r\n", "\r"]))
@@ -313,6 +333,8 @@ def cue_text(draw: st.DrawFn, piece: Said, style: str) -> str:
     if style == "teams" or (style == "mixed" and draw(st.booleans())):
         tag = draw(st.sampled_from(["<v {}>", "<v.loud {}>"])).format(piece.speaker)
         return tag + text + draw(st.sampled_from(["</v>", ""]))
+    if infer_role(piece.speaker) != "other" and draw(st.booleans()):
+        return f"{piece.speaker}:{text}"
     return f"{piece.speaker}: {text}"
 
 

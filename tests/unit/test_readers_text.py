@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -170,6 +171,26 @@ def test_unknown_format_lists_formats(tmp_path: Path) -> None:
     with pytest.raises(TranscriptError, match="unknown format 'docx'") as caught:
         parse_transcript("Therapist: hi", "docx", source="upload")
     assert caught.value.path == "upload"
+
+
+@pytest.mark.parametrize("bad_format", [5, 0, False, b"text", ["text"]])
+def test_a_format_that_is_not_a_string_is_a_transcript_error(
+    tmp_path: Path, bad_format: Any
+) -> None:
+    path = tmp_path / "session.txt"
+    path.write_text("Therapist: hello\n", encoding="utf-8")
+    listed = "supported formats: text (.txt), webvtt (.vtt)"
+    with pytest.raises(TranscriptError) as caught:
+        load_transcript(path, format=bad_format)
+    assert caught.value.path == str(path)
+    assert str(caught.value).startswith(f"{path}: format must be a format name (a string), not ")
+    assert listed in str(caught.value)
+    with pytest.raises(TranscriptError, match=re.escape(listed)) as caught:
+        parse_transcript("Therapist: hello", bad_format, source="upload")
+    assert caught.value.path == "upload"
+    with pytest.raises(TranscriptError, match=re.escape(listed)) as caught:
+        parse_transcript_bytes(b"Therapist: hello", bad_format, path="course/a.txt")
+    assert caught.value.path == "course/a.txt"
 
 
 def test_missing_file_is_a_transcript_error(tmp_path: Path) -> None:
@@ -446,7 +467,13 @@ def test_speaker_labels_accepted(label: str) -> None:
         "2nd speaker: hi",
         "see http: thing",
         "https://example.org",
-        "Therapist:no space",
+        "Speaker 1:no space",
+        "Note:this",
+        "Anyway:so",
+        "Dr Jane Smith:hi",
+        "C:\\Users\\me",
+        "Client://example",
+        "T:/tmp",
         ": empty label",
         "A" * 41 + ": too long",
         "One Two Three Four Five: too many words",
@@ -455,6 +482,75 @@ def test_speaker_labels_accepted(label: str) -> None:
 )
 def test_speaker_labels_rejected(line: str) -> None:
     assert SpeakerLabelRule().split(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "label", "rest"),
+    [
+        ("Client:Not great.", "Client", "Not great."),
+        ("THERAPIST:hi", "THERAPIST", "hi"),
+        ("patient:hi", "patient", "hi"),
+        ("Counsellor 2:hi", "Counsellor 2", "hi"),
+        ("T:hi", "T", "hi"),
+        ("c:hi", "c", "hi"),
+        ("Client :Yes: fine", "Client", "Yes: fine"),
+    ],
+)
+def test_role_words_are_labels_without_a_space_after_the_colon(
+    line: str, label: str, rest: str
+) -> None:
+    assert SpeakerLabelRule().split(line) == (label, rest)
+
+
+def test_labels_seen_before_or_named_in_roles_need_no_space() -> None:
+    assert SpeakerLabelRule().split("Note:this") is None
+    assert SpeakerLabelRule().split("Note:this", {"note"}) == ("Note", "this")
+    assert SpeakerLabelRule.for_roles({"Ana": "client"}).split("ana:hi") == ("ana", "hi")
+    assert SpeakerLabelRule().split("Note://x", {"note"}) is None
+
+
+def test_unspaced_role_label_starts_a_turn() -> None:
+    text = "Therapist: How are you?\nClient:Not great.\nTherapist: Tell me more."
+    transcript = parse_transcript(text, "text")
+    assert turns_of(transcript) == [
+        ("t1", "Therapist", "therapist", "How are you?", None),
+        ("t2", "Client", "client", "Not great.", None),
+        ("t3", "Therapist", "therapist", "Tell me more.", None),
+    ]
+    assert [t.role for t in transcript].count("client") == 1
+
+
+def test_unspaced_label_used_earlier_in_the_file_starts_a_turn() -> None:
+    text = "Ana: hi\nBo: hello\n[00:07]Ana:again\nBo:yes"
+    assert turns_of(parse_transcript(text, "text")) == [
+        ("t1", "Ana", "other", "hi", None),
+        ("t2", "Bo", "other", "hello", None),
+        ("t3", "Ana", "other", "again", 7.0),
+        ("t4", "Bo", "other", "yes", None),
+    ]
+    transcript = parse_transcript("Ana:hi\nBo: yo", "text", roles={"ana": "therapist"})
+    assert [(t.speaker, t.role, t.text) for t in transcript] == [
+        ("Ana", "therapist", "hi"),
+        ("Bo", "other", "yo"),
+    ]
+
+
+def test_an_unspaced_label_must_be_used_before_not_after() -> None:
+    error = text_error("Ana:hi\nAna: hello")
+    assert error.line == 1
+    assert error.reason.startswith("text before the first speaker label")
+
+
+def test_unspaced_colons_that_are_not_labels_stay_text() -> None:
+    text = (
+        "Client: fine\n10:30 is when\nhttps://example.org\nNote:this\nC:\\Users\\me\n"
+        "Client://x\nClient:Yes"
+    )
+    (turn,) = parse_transcript(text, "text")
+    assert turn.speaker == "Client"
+    assert turn.text == (
+        "fine\n10:30 is when\nhttps://example.org\nNote:this\nC:\\Users\\me\nClient://x\nYes"
+    )
 
 
 def test_labels_named_in_roles_are_always_labels() -> None:

@@ -234,6 +234,25 @@ def test_arrow_inside_cue_text_is_text() -> None:
     assert turn.text == "from here --> there"
 
 
+@pytest.mark.parametrize(
+    "line",
+    ["2->3 times a week", "2 -> 3 times", "1.5 --> 2 hours", "10 --> 12", "3,4 -> 5", "12-> 13:00"],
+)
+def test_numbers_and_arrows_without_a_clock_time_are_cue_text(line: str) -> None:
+    text = vtt(f"00:01.000 --> 00:02.000\nClient: I go\n{line}")
+    (turn,) = parse_transcript(text, "webvtt")
+    assert (turn.speaker, turn.text) == ("Client", f"I go {line}")
+
+
+@pytest.mark.parametrize(
+    "line", ["00:01 -> 00:02", "1:02.000 --> 1:03.000", "0:5->", "12:30->13:00 we meet"]
+)
+def test_clock_times_before_an_arrow_are_a_timing_line_inside_cue_text(line: str) -> None:
+    error = vtt_error(vtt(f"00:01.000 --> 00:02.000\n{SECRET}\n{line}"))
+    assert error.line == 5
+    assert "blank line before it missing" in error.reason
+
+
 # --- cue text ------------------------------------------------------------------------------------
 
 
@@ -320,6 +339,36 @@ def test_zoom_labels_follow_the_speaker_label_rule() -> None:
         ("", "Note the time: 5pm"),
         ("Dr Ana Ruiz", "At 10:30 then"),
     ]
+
+
+def test_zoom_labels_without_a_space_follow_the_speaker_label_rule() -> None:
+    text = vtt(
+        "00:01.000 --> 00:02.000\nTherapist: How are you?",
+        "00:03.000 --> 00:04.000\nClient:Not great.",
+        "00:05.000 --> 00:06.000\nDr Ana Ruiz: Tell me more.",
+        "00:07.000 --> 00:08.000\nDr Ana Ruiz:What happened?",
+        "00:09.000 --> 00:10.000\nNote:this",
+        "00:11.000 --> 00:12.000\nhttps://example.org",
+    )
+    assert turns_of(parse_transcript(text, "webvtt")) == [
+        ("t1", "Therapist", "therapist", "How are you?", 1.0, 2.0),
+        ("t2", "Client", "client", "Not great.", 3.0, 4.0),
+        ("t3", "Dr Ana Ruiz", "other", "Tell me more. What happened?", 5.0, 8.0),
+        ("t4", "", "other", "Note:this", 9.0, 10.0),
+        ("t5", "", "other", "https://example.org", 11.0, 12.0),
+    ]
+
+
+def test_an_unspaced_zoom_label_must_be_used_in_an_earlier_cue() -> None:
+    text = vtt("00:01.000 --> 00:02.000\nAna:hi", "00:03.000 --> 00:04.000\nAna: hello")
+    assert [(t.speaker, t.text) for t in parse_transcript(text, "webvtt")] == [
+        ("", "Ana:hi"),
+        ("Ana", "hello"),
+    ]
+    (turn,) = parse_transcript(
+        vtt("00:01.000 --> 00:02.000\nana:hi"), "webvtt", roles={"Ana": "client"}
+    )
+    assert (turn.speaker, turn.role, turn.text) == ("ana", "client", "hi")
 
 
 def test_roles_labels_count_as_zoom_labels() -> None:

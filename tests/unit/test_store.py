@@ -8,8 +8,14 @@ cluster, or ``ATTUNE_TEST_POSTGRES_URL``); its attune tables are dropped before 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
 import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from collections.abc import Iterator
@@ -24,18 +30,22 @@ import pytest
 from pandas.testing import assert_frame_equal
 from sqlalchemy import Connection, create_engine, event, text
 
+import attune_jupyter
 from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.store import (
     ANNOTATION_COLUMNS,
     DEFAULT_STORE_FILE,
+    FINGERPRINT_MAX_LENGTH,
     HISTORY_COLUMNS,
     SCHEMA_VERSION,
     STORE_ENV_VAR,
+    TRANSCRIPT_COLUMNS,
     AnnotationNotFoundError,
     SchemaVersionError,
     SqlStore,
     Store,
     StoreError,
+    TranscriptRegistration,
     open_store,
     schema,
     sql,
@@ -84,13 +94,17 @@ def _reset_postgres(url: str) -> None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, db_path: Path) -> Iterator[Store]:
+def location(request: pytest.FixtureRequest, db_path: Path) -> str:
+    """Where a fresh store is: a SQLite file, or a PostgreSQL database without attune tables."""
     if request.param == "postgresql":
         postgres_url: str = request.getfixturevalue("postgres_url")
         _reset_postgres(postgres_url)
-        location = postgres_url
-    else:
-        location = str(db_path)
+        return postgres_url
+    return str(db_path)
+
+
+@pytest.fixture
+def store(location: str) -> Iterator[Store]:
     with open_store(location) as opened:
         yield opened
 
@@ -347,6 +361,272 @@ def test_logs_and_errors_never_contain_notes(
     assert "SECRET" not in str(info.value)
 
 
+# -- transcript registry -------------------------------------------------------------------------
+
+FP_A = "sha256:" + "a" * 64
+FP_B = "sha256:" + "b" * 64
+
+TRANSCRIPT_DTYPES = {
+    "transcript_id": "str",
+    "fingerprint": "str",
+    "turn_count": "int64",
+    "registered_at": "datetime64[ns, UTC]",
+    "registered_by": "str",
+}
+
+
+def test_register_transcript_new_same_changed(store: Store) -> None:
+    before = datetime.now(UTC)
+    first = store.register_transcript("session", FP_A, 12, by="sup-a")
+    after = datetime.now(UTC)
+    assert isinstance(first, TranscriptRegistration)
+    assert (first.transcript_id, first.fingerprint, first.turn_count) == ("session", FP_A, 12)
+    assert (first.registered_by, first.status) == ("sup-a", "new")
+    assert before <= first.registered_at <= after
+    assert first.registered_at.utcoffset() == timedelta(0)
+
+    again = store.register_transcript("session", FP_A, 12, by="sup-b")
+    assert again == replace(first, status="same")  # the original registrar and time
+
+    edited = store.register_transcript("session", FP_B, 14, by="sup-b")
+    assert edited == replace(first, status="changed")  # the original, not the new content
+
+    # The original was kept: it is still "same", the edited content still "changed".
+    assert store.register_transcript("session", FP_A, 12, by="sup-c").status == "same"
+    assert store.register_transcript("session", FP_B, 14, by="sup-c").status == "changed"
+    frame = store.transcripts()
+    assert len(frame) == 1
+    row = frame.iloc[0]
+    assert (row["fingerprint"], row["turn_count"], row["registered_by"]) == (FP_A, 12, "sup-a")
+    assert row["registered_at"] == pd.Timestamp(first.registered_at)
+
+
+def test_transcripts_are_registered_independently(store: Store) -> None:
+    assert store.register_transcript("a/session", FP_A, 3, by="sup").status == "new"
+    assert store.register_transcript("b/session", FP_B, 3, by="sup").status == "new"
+    assert store.register_transcript("b/session", FP_B, 3, by="sup").status == "same"
+    assert store.register_transcript("a/session", FP_B, 3, by="sup").status == "changed"
+    assert list(store.transcripts()["fingerprint"]) == [FP_A, FP_B]
+
+
+def test_same_fingerprint_is_same_whatever_the_turn_count(store: Store) -> None:
+    store.register_transcript("t1", FP_A, 5, by="sup")
+    same = store.register_transcript("t1", FP_A, 6, by="sup")
+    assert (same.status, same.turn_count) == ("same", 5)
+
+
+def test_transcripts_frame_columns_dtypes_and_order(store: Store) -> None:
+    empty = store.transcripts()
+    assert empty.empty
+    assert tuple(empty.columns) == TRANSCRIPT_COLUMNS
+    assert {k: str(v) for k, v in empty.dtypes.items()} == TRANSCRIPT_DTYPES
+    registered = [
+        store.register_transcript(tid, fp, turns, by=who)
+        for tid, fp, turns, who in [
+            ("t2", FP_A, 0, "sup-b"),
+            ("T10", FP_B, 40, "sup-a"),
+            ("t10", FP_A, 7, "sup-a"),
+        ]
+    ]
+    frame = store.transcripts()
+    by_id = {r.transcript_id: r for r in registered}
+    order = ["T10", "t10", "t2"]  # sorted in pandas (code point order), whatever the collation
+    expected = pd.DataFrame(
+        {
+            "transcript_id": pd.Series(order, dtype="str"),
+            "fingerprint": pd.Series([by_id[t].fingerprint for t in order], dtype="str"),
+            "turn_count": pd.Series([by_id[t].turn_count for t in order], dtype="int64"),
+            "registered_at": pd.Series([by_id[t].registered_at for t in order]).astype(
+                "datetime64[ns, UTC]"
+            ),
+            "registered_by": pd.Series([by_id[t].registered_by for t in order], dtype="str"),
+        }
+    )
+    assert_frame_equal(frame, expected)
+    frame.loc[0, "fingerprint"] = "changed by caller"
+    assert store.transcripts().loc[0, "fingerprint"] == FP_B
+
+
+def test_registration_survives_reopening_the_file(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        first = store.register_transcript("t1", FP_A, 3, by="sup")
+    with open_store(db_path) as store:
+        assert store.register_transcript("t1", FP_B, 3, by="x") == replace(first, status="changed")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("", FP_A, 1, "sup"), "transcript_id must be"),
+        (("t1", "", 1, "sup"), "fingerprint must be"),
+        (("t1", "sha256 abc", 1, "sup"), "fingerprint must be"),
+        (("t1", "x" * (FINGERPRINT_MAX_LENGTH + 1), 1, "sup"), "fingerprint must be"),
+        (("t1", "Therapist: how are you?\nClient: fine", 1, "sup"), "fingerprint must be"),
+        (("t1", "ähnlich", 1, "sup"), "fingerprint must be"),
+        (("t1", FP_A, -1, "sup"), "turn_count must be"),
+        (("t1", FP_A, True, "sup"), "turn_count must be"),
+        (("t1", FP_A, "3", "sup"), "turn_count must be"),
+        (("t1", FP_A, 1, ""), "by must be"),
+    ],
+)
+def test_register_refuses_bad_arguments(store: Store, args: tuple[Any, ...], message: str) -> None:
+    with pytest.raises(ValueError, match=message) as info:
+        store.register_transcript(*args)
+    assert "how are you" not in str(info.value)  # text passed by mistake is not repeated
+    assert store.transcripts().empty
+
+
+def test_longest_fingerprint_is_accepted(store: Store) -> None:
+    longest = "f" * FINGERPRINT_MAX_LENGTH
+    assert store.register_transcript("t1", longest, 1, by="sup").status == "new"
+    assert store.transcripts().loc[0, "fingerprint"] == longest
+
+
+def test_registration_that_loses_the_race_gets_the_winners_registration(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first read misses a registration committed meanwhile (as it can on PostgreSQL)."""
+    winner = store.register_transcript("t1", FP_A, 3, by="sup-a")
+    real = SqlStore._select_transcript
+    reads: list[TranscriptRegistration | None] = []
+
+    def stale_first_read(conn: Connection, transcript_id: str, fingerprint: str) -> Any:
+        found = real(conn, transcript_id, fingerprint) if reads else None
+        reads.append(found)
+        return found
+
+    monkeypatch.setattr(SqlStore, "_select_transcript", staticmethod(stale_first_read))
+    loser = store.register_transcript("t1", FP_B, 9, by="sup-b")
+    assert len(reads) == 2  # the insert failed on the primary key, and it read again
+    assert loser == replace(winner, status="changed")
+    monkeypatch.undo()
+    assert len(store.transcripts()) == 1
+    # The transaction ended cleanly: the store still writes.
+    assert store.register_transcript("t2", FP_B, 1, by="sup-b").status == "new"
+    store.add_annotation(make())
+
+
+def _check_agreement(results: list[TranscriptRegistration], store: Store) -> None:
+    """Exactly one caller registered; the others (each with its own fingerprint) got that
+    registration, as "changed"; it is the one stored."""
+    winners = [r for r in results if r.status == "new"]
+    assert len(winners) == 1, results
+    (winner,) = winners
+    assert sorted(r.status for r in results) == ["changed"] * (len(results) - 1) + ["new"]
+    for r in results:
+        assert replace(r, status="new") == winner
+    stored = store.transcripts()
+    stored = stored[stored["transcript_id"] == winner.transcript_id]
+    assert list(stored["fingerprint"]) == [winner.fingerprint]
+
+
+def test_concurrent_registration_from_threads_agrees(location: str) -> None:
+    """Each thread has its own store (engine and connections), as separate processes would."""
+    workers, rounds = 6, 5
+    stores = [open_store(location) for _ in range(workers)]
+    try:
+        barrier = threading.Barrier(workers, timeout=60)
+
+        def work(n: int) -> list[TranscriptRegistration]:
+            out = []
+            for r in range(rounds):
+                barrier.wait()
+                out.append(stores[n].register_transcript(f"t{r}", f"fp-{n}", n, by=f"w{n}"))
+            return out
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            per_worker = [f.result() for f in [pool.submit(work, n) for n in range(workers)]]
+        for r in range(rounds):
+            _check_agreement([results[r] for results in per_worker], stores[0])
+        assert len(stores[0].transcripts()) == rounds
+    finally:
+        for opened in stores:
+            opened.close()
+
+
+def test_postgres_sessions_that_both_read_first_agree(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Force the interleaving: both sessions read "not registered" before either inserts.
+
+    (On SQLite this interleaving cannot happen: BEGIN IMMEDIATE serialises the transactions.)
+    """
+    _reset_postgres(postgres_url)
+    real = SqlStore._select_transcript
+    both_read = threading.Barrier(2, timeout=30)
+    waited = threading.local()
+    reads: list[str] = []
+
+    def read_then_wait(conn: Connection, transcript_id: str, fingerprint: str) -> Any:
+        found = real(conn, transcript_id, fingerprint)
+        reads.append(fingerprint)
+        if not getattr(waited, "done", False):
+            waited.done = True
+            both_read.wait()
+        return found
+
+    monkeypatch.setattr(SqlStore, "_select_transcript", staticmethod(read_then_wait))
+    stores = [open_store(postgres_url) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            futures = [
+                pool.submit(s.register_transcript, "t1", f"fp-{n}", n, f"w{n}")
+                for n, s in enumerate(stores)
+            ]
+            results = [f.result() for f in futures]
+        assert len(reads) == 3  # the loser read again after its insert failed
+        _check_agreement(results, stores[0])
+    finally:
+        for opened in stores:
+            opened.close()
+
+
+REGISTER_MANY = """
+    import json, sys
+    from attune_jupyter.store import open_store
+
+    location, name = sys.argv[1], sys.argv[2]
+    assert sys.stdin.readline() == "go\\n"
+    with open_store(location) as store:  # the processes also race to create the schema
+        out = [store.register_transcript(f"t{i}", f"fp-{name}", i, name) for i in range(30)]
+    print(json.dumps([[r.transcript_id, r.fingerprint, r.registered_by, r.status] for r in out]))
+"""
+
+
+def test_concurrent_registration_from_processes_agrees(location: str) -> None:
+    env = dict(os.environ)
+    root = str(Path(attune_jupyter.__file__).resolve().parent.parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [root, env.get("PYTHONPATH")]))
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", textwrap.dedent(REGISTER_MANY), location, name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for name in ("p1", "p2")
+    ]
+    for child in children:
+        assert child.stdin is not None
+        child.stdin.write("go\n")
+        child.stdin.flush()
+    outputs = [child.communicate(timeout=120) for child in children]
+    for child, (_, err) in zip(children, outputs, strict=True):
+        assert child.returncode == 0, err
+    p1, p2 = (json.loads(out) for out, _ in outputs)
+    with open_store(location) as store:
+        stored = store.transcripts().set_index("transcript_id")
+        assert len(stored) == 30
+        for a, b in zip(p1, p2, strict=True):
+            assert a[0] == b[0]
+            assert sorted([a[3], b[3]]) == ["changed", "new"]
+            winner = a if a[3] == "new" else b
+            assert a[1] == b[1] == winner[1] == stored.loc[a[0], "fingerprint"]
+            assert a[2] == b[2] == stored.loc[a[0], "registered_by"]
+
+
 # -- store lifecycle, threads ---------------------------------------------------------------------
 
 
@@ -570,6 +850,24 @@ def test_postgres_urls_use_psycopg_and_mask_passwords() -> None:
     assert mask_url("postgresql://alice:hunter2@h/c") == "postgresql://alice:***@h/c"
 
 
+@pytest.mark.parametrize(
+    "location",
+    ["postgresql://alice:hunter2@127.0.0.1:1/course", "postgresql+psycopg://alice:hunter2@h/c"],
+)
+def test_missing_postgres_driver_says_how_to_install_it(
+    location: str, monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # `import psycopg` now fails
+    with pytest.raises(StoreError) as info:
+        open_store(location)
+    assert str(info.value) == (
+        "PostgreSQL needs the psycopg driver: pip install 'attune-jupyter[postgresql]'"
+    )
+    assert isinstance(info.value.__cause__, ImportError)
+    with open_store(db_path) as store:  # SQLite needs no driver
+        store.add_annotation(make())
+
+
 def test_unreachable_postgres_error_hides_password() -> None:
     with pytest.raises(StoreError) as info:
         open_store("postgresql://alice:hunter2@127.0.0.1:1/course?connect_timeout=2")
@@ -630,6 +928,78 @@ def test_writer_waits_for_another_writer_instead_of_failing(db_path: Path) -> No
         blocker.close()
         assert waited >= 0.5
         assert len(store.annotations()) == 1
+
+
+def _mode(path: Path | str) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.fixture
+def umask() -> Iterator[Any]:
+    """Set the process umask for the test; restored afterwards."""
+    saved = os.umask(0o022)
+    try:
+        yield os.umask
+    finally:
+        os.umask(saved)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.parametrize("mask", [0o022, 0o002, 0o000, 0o077, 0o277], ids="umask{:03o}".format)
+def test_new_sqlite_file_and_its_wal_and_shm_are_private(
+    db_path: Path, umask: Any, mask: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    umask(mask)
+    seen: list[int] = []
+    real_connect = sqlite3.dbapi2.connect
+
+    def spy(database: str, *args: Any, **kwargs: Any) -> Any:
+        seen.append(_mode(database))  # fails if SQLite would have created the file itself
+        return real_connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(sqlite3.dbapi2, "connect", spy)
+    with open_store(db_path) as store:
+        store.add_annotation(make())
+        store.register_transcript("t1", FP_A, 1, by="sup")
+        assert seen and set(seen) == {0o600}  # already private when SQLite first opened it
+        for name in (db_path, f"{db_path}-wal", f"{db_path}-shm"):
+            assert _mode(name) == 0o600, name
+    assert _mode(db_path) == 0o600
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX file modes")
+@pytest.mark.parametrize("existing_mode", [0o644, 0o660])
+def test_mode_of_an_existing_file_is_left_alone(
+    db_path: Path, existing_mode: int, umask: Any
+) -> None:
+    db_path.touch()
+    db_path.chmod(existing_mode)
+    with open_store(db_path) as store:
+        store.add_annotation(make())
+        assert _mode(db_path) == existing_mode
+        assert _mode(f"{db_path}-wal") == existing_mode  # SQLite follows the main file
+    with open_store(db_path) as store:
+        assert len(store.annotations()) == 1
+    assert _mode(db_path) == existing_mode
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX symlinks and file modes")
+def test_store_through_a_dangling_symlink_is_created_private(tmp_path: Path, umask: Any) -> None:
+    target = tmp_path / "real.sqlite"
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(target)
+    with open_store(link) as store:
+        store.add_annotation(make())
+    assert link.is_symlink()
+    assert _mode(target) == 0o600
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX symlinks")
+def test_store_file_that_cannot_be_created_gives_store_error(tmp_path: Path) -> None:
+    link = tmp_path / "link.sqlite"
+    link.symlink_to(tmp_path / "missing-folder" / "x.sqlite")
+    with pytest.raises(StoreError, match=r"cannot create store .*link\.sqlite"):
+        open_store(link)
 
 
 MOUNTINFO = """\

@@ -8,8 +8,9 @@ extensions, decoder, parser), so a new format is one parser module plus one
 
 Every reader gives turn ids ``"t1"``, ``"t2"``, ... in order (the same file always gives the same
 ids, which annotations rely on), never drops a line of text silently, and raises only
-:class:`~attune_jupyter.core.transcript.TranscriptError` for bad input. Error messages name the
-file and line and never quote transcript text.
+:class:`~attune_jupyter.core.transcript.TranscriptError` for bad input, including a ``format``
+that is not the name of a registered format (a number, say): that message lists the supported
+formats. Error messages name the file and line and never quote transcript text.
 """
 
 from __future__ import annotations
@@ -154,13 +155,16 @@ def load_transcript(
     Raises
     ------
     TranscriptError
-        When the format is unknown or cannot be inferred (the message lists the supported ones),
-        the file is missing or unreadable, or its content is not a valid transcript.
+        When the format is unknown, not a string, or cannot be inferred (the message lists the
+        supported ones), the file is missing or unreadable, or its content is not a valid
+        transcript.
     ValueError
         When ``roles`` maps a label to something other than a role.
     """
     source = os.fspath(path)
-    transcript_format = _format_named(format or format_for_path(source), source)
+    if format is None or (isinstance(format, str) and not format):
+        format = format_for_path(source)
+    transcript_format = _format_named(format, source)
     try:
         data = Path(source).read_bytes()
     except FileNotFoundError:
@@ -199,7 +203,8 @@ def parse_transcript_bytes(
     Raises
     ------
     TranscriptError
-        When the format is unknown or the bytes are not a valid transcript.
+        When the format is unknown or not a string (the message lists the supported ones), or the
+        bytes are not a valid transcript.
     ValueError
         When ``roles`` maps a label to something other than a role.
     """
@@ -234,7 +239,8 @@ def parse_transcript(
     Raises
     ------
     TranscriptError
-        When the format is unknown or the text is not a valid transcript.
+        When the format is unknown or not a string (the message lists the supported ones), or the
+        text is not a valid transcript.
     ValueError
         When ``roles`` maps a label to something other than a role.
     """
@@ -256,7 +262,14 @@ def _parse_bytes(
     return transcript_format.parse(text, roles=roles, id=id, source=source)
 
 
-def _format_named(name: str, source: str | None) -> TranscriptFormat:
+def _format_named(name: object, source: str | None) -> TranscriptFormat:
+    """The registered format called ``name``; a TranscriptError naming ``source`` if none is."""
+    if not isinstance(name, str):
+        raise TranscriptError(
+            f"format must be a format name (a string), not {type(name).__name__}; "
+            f"{_supported_text()}",
+            source,
+        )
     found = _FORMATS.get(name.strip().lower())
     if found is None:
         raise TranscriptError(f"unknown format {name!r}; {_supported_text()}", source)

@@ -10,8 +10,12 @@ Rules
 -----
 - A line that starts with a speaker label (see :class:`SpeakerLabelRule`) starts a segment; an
   optional time stamp ``[hh:mm:ss]``, ``[mm:ss]`` or ``[hh:mm:ss.mmm]`` before the label gives its
-  start. Turns have no end time (``end`` is None): the next turn's start is not evidence of when
-  this one stopped.
+  start. A label is normally followed by whitespace (``Client: Not great.``); ``Client:Not great.``
+  counts too when the label is unambiguous: a role word such as ``Client`` or ``T``, a label named
+  in ``roles``, or a label used earlier in the file, and the text after the colon does not start
+  with ``/`` or ``\\``. Otherwise (``10:30``, ``https://...``, ``C:\\Users``, ``Note:this``) the
+  line is text. Turns have no end time (``end`` is None): the next turn's start is not evidence
+  of when this one stopped.
 - A line without a label continues the segment above it. Lines of a turn are joined with ``"\\n"``
   so that nothing of the layout inside a turn is lost; surrounding whitespace is trimmed.
 - Blank lines mean nothing: they neither end a turn nor appear in its text.
@@ -24,11 +28,11 @@ Rules
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from attune_jupyter.core.readers.segments import Segment, transcript_from_segments
-from attune_jupyter.core.transcript import Transcript, TranscriptError
+from attune_jupyter.core.transcript import Transcript, TranscriptError, infer_role
 
 #: Longest speaker label, in characters and in words.
 MAX_LABEL_CHARS = 40
@@ -49,18 +53,25 @@ class SpeakerLabelRule:
 
     A speaker label is the text before the first colon of a line when
 
-    - the colon is followed by whitespace or ends the line (so ``10:30`` and ``https://`` are
-      not labels);
+    - the colon is followed by whitespace or ends the line, or the label is *unambiguous* (see
+      below) and the text after the colon does not start with ``/`` or ``\\``;
     - it is 1 to 40 characters and at most 4 words long, and starts with a letter;
     - it contains neither ``http`` nor sentence punctuation (``, ; ! ? "``);
     - no word after the first starts with a lower-case letter, except words of one or two
       characters. ``Speaker 1``, ``client a``, ``Dr Jane Smith`` and ``Ms O'Hara`` are labels;
       ``Note the time`` (in ``Note the time: 5pm``) and ``I told her`` are not.
 
+    A label is unambiguous when it is a role word that
+    :func:`~attune_jupyter.core.transcript.infer_role` recognises (``Therapist``, ``client``,
+    ``Counsellor 2``, ``T``, ``C``, ...), a key of ``roles``, or a label already used earlier in the
+    same file (passed as ``seen``). So ``Client:Not great.`` starts a client turn, while ``10:30``,
+    ``https://example.org``, ``C:\\Users`` and ``Note:this`` (unless ``Note`` was a label before)
+    stay text.
+
     Labels that are keys of the ``roles`` mapping (compared without case) are always labels, even
     when they break these rules: that is the way to declare a name such as ``Dr van Dijk``. A
-    single word before a colon (``Anyway: ...``) is taken as a label; it then shows up as a
-    speaker, where a reviewer sees it, rather than being merged silently into the turn above.
+    single word before a colon and a space (``Anyway: ...``) is taken as a label; it then shows up
+    as a speaker, where a reviewer sees it, rather than being merged silently into the turn above.
 
     Parameters
     ----------
@@ -75,16 +86,21 @@ class SpeakerLabelRule:
         """The rule that also accepts every label named in ``roles``."""
         return cls(frozenset(label.strip().lower() for label in roles or ()))
 
-    def split(self, line: str) -> tuple[str, str] | None:
+    def split(self, line: str, seen: Collection[str] = ()) -> tuple[str, str] | None:
         """Return ``(label, rest of the line)`` when ``line`` starts with a label, else None.
 
-        ``line`` should already be stripped; the label and the rest are stripped too.
+        ``line`` should already be stripped; the label and the rest are stripped too. ``seen``
+        holds the lower-cased labels read earlier from the same file: a reader adds each label
+        this method returns, so that a label written with a space once is recognised without one
+        later.
         """
         colon = line.find(":")
-        after = line[colon + 1 :]
-        if colon < 1 or (after and not after[0].isspace()):
+        if colon < 1:
             return None
-        label = line[:colon].strip()
+        label, after = line[:colon].strip(), line[colon + 1 :]
+        spaced = not after or after[0].isspace()
+        if not spaced and (after[0] in "/\\" or not self._unambiguous(label, seen)):
+            return None
         if not self.accepts(label):
             return None
         return label, after.strip()
@@ -102,6 +118,11 @@ class SpeakerLabelRule:
             and not _SENTENCE_PUNCTUATION.intersection(label)
             and not any(len(word) > 2 and word[0].islower() for word in words[1:])
         )
+
+    def _unambiguous(self, label: str, seen: Collection[str]) -> bool:
+        """Whether ``label`` may be a label without whitespace after its colon."""
+        lowered = label.lower()
+        return lowered in self.known or lowered in seen or infer_role(label) != "other"
 
 
 def parse_plain_text(
@@ -135,14 +156,16 @@ def parse_plain_text(
 
 def _read_segments(text: str, rule: SpeakerLabelRule, source: str | None) -> list[Segment]:
     opened: list[tuple[str, float | None, list[str]]] = []
+    seen: set[str] = set()
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if not line:
             continue
         start, rest = _split_stamp(line, number, source)
-        labelled = rule.split(rest)
+        labelled = rule.split(rest, seen)
         if labelled is not None:
             speaker, said = labelled
+            seen.add(speaker.lower())
             opened.append((speaker, start, [said] if said else []))
         elif start is not None:
             raise TranscriptError(

@@ -19,15 +19,21 @@ Rules
   ``&gt;``, ``&nbsp;``, ``&lrm;``, ``&rlm;``, ``&quot;``, ``&apos;`` and numeric ones) decoded.
   Anything else in angle brackets is kept as text. Without a voice tag, a speaker label at the
   start of the cue text (the rule of
-  :class:`~attune_jupyter.core.readers.plain_text.SpeakerLabelRule`) gives the speaker.
+  :class:`~attune_jupyter.core.readers.plain_text.SpeakerLabelRule`, as in plain text) gives the
+  speaker: ``Client: Hello``, and ``Client:Hello`` when the label is a role word, a key of
+  ``roles`` or a label of an earlier cue.
 - Consecutive cues with the same speaker merge into one turn: start of the first, end of the
   last, texts joined with one space. Cues that name no speaker stay one turn each, with the speaker
   ``""`` (no name is invented that could clash with a participant's) and, unless ``roles`` says
   otherwise, the role ``"other"``.
 - A malformed timing line, a cue that ends before it starts, cue text without a timing line, or a
   timing line inside cue text (a missing blank line) raise
-  :class:`~attune_jupyter.core.transcript.TranscriptError` with the line number. Messages may quote
-  the digits of a timing line, never cue text.
+  :class:`~attune_jupyter.core.transcript.TranscriptError` with the line number. A line counts as
+  a timing line, well-formed or not, when it contains ``-->`` (where a timing line is expected) or
+  starts with a timestamp-like run of digits holding at least one ``digits:digits`` group followed
+  by an arrow (``00:01 -> 00:02``, ``1:02.000 --> ...``); cue text such as ``2->3 times a week``
+  or ``from here --> there`` is text. Messages may quote the digits of a timing line, never cue
+  text.
 """
 
 from __future__ import annotations
@@ -48,8 +54,10 @@ _HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
 _SKIPPED_BLOCK = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t].*)?")
 _TIMESTAMP = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _TIMING = re.compile(rf"{_TIMESTAMP}[ \t]*-->[ \t]*{_TIMESTAMP}(?:[ \t]+.*)?")
-#: What a timing line starts with, well-formed or not (``00:01 -> 00:02`` is meant as one too).
-_TIMING_SHAPE = re.compile(r"\d[\d:.,]*[ \t]*-+>")
+#: What a timing line starts with, well-formed or not (``00:01 -> 00:02`` is meant as one too):
+#: digits, colons, full stops and commas with at least one ``digits:digits`` group, then an arrow.
+#: ``2->3 times a week`` is not one.
+_TIMING_SHAPE = re.compile(r"(?=[\d:.,]*?\d:\d)\d[\d:.,]*[ \t]*-+>")
 #: The leading part of a timing line that is safe to quote in a message: digits and arrows.
 _TIMING_EXCERPT = re.compile(r"[\d:.,\-> \t]*")
 
@@ -107,7 +115,10 @@ def parse_webvtt(
             "missing WEBVTT header: the first line of a WebVTT file must be WEBVTT", source, 1
         )
     rule = SpeakerLabelRule.for_roles(roles)
-    segments = [segment for cue in _cue_blocks(lines) for segment in _read_cue(cue, rule, source)]
+    seen: set[str] = set()
+    segments = [
+        segment for cue in _cue_blocks(lines) for segment in _read_cue(cue, rule, seen, source)
+    ]
     return transcript_from_segments(segments, joiner=" ", roles=roles, id=id, source=source)
 
 
@@ -136,7 +147,10 @@ def _blocks(lines: list[str]) -> Iterator[list[_Line]]:
         yield block
 
 
-def _read_cue(cue: list[_Line], rule: SpeakerLabelRule, source: str | None) -> list[Segment]:
+def _read_cue(
+    cue: list[_Line], rule: SpeakerLabelRule, seen: set[str], source: str | None
+) -> list[Segment]:
+    """The segments of one cue; ``seen`` collects the speaker labels of the file's cue texts."""
     timing_at = _timing_index(cue, source)
     start, end = _parse_timing(*cue[timing_at], source)
     text_lines = cue[timing_at + 1 :]
@@ -148,7 +162,7 @@ def _read_cue(cue: list[_Line], rule: SpeakerLabelRule, source: str | None) -> l
                 number,
             )
     cue_text = " ".join(line.strip() for _, line in text_lines)
-    return [Segment(speaker, said, start, end) for speaker, said in _speakers(cue_text, rule)]
+    return [Segment(speaker, said, start, end) for speaker, said in _speakers(cue_text, rule, seen)]
 
 
 def _timing_index(cue: list[_Line], source: str | None) -> int:
@@ -192,8 +206,13 @@ def _excerpt(timing_line: str) -> str:
     return f" '{quoted}'" if quoted else ""
 
 
-def _speakers(cue_text: str, rule: SpeakerLabelRule) -> list[tuple[str | None, str]]:
-    """Split cue text at voice tags into ``(speaker or None, clean text)`` pieces with text."""
+def _speakers(
+    cue_text: str, rule: SpeakerLabelRule, seen: set[str]
+) -> list[tuple[str | None, str]]:
+    """Split cue text at voice tags into ``(speaker or None, clean text)`` pieces with text.
+
+    Speaker labels found in the text are added to ``seen`` (see :meth:`SpeakerLabelRule.split`).
+    """
     pieces: list[tuple[str | None, str]] = []
     voice: str | None = None
     position = 0
@@ -206,9 +225,10 @@ def _speakers(cue_text: str, rule: SpeakerLabelRule) -> list[tuple[str | None, s
     spoken: list[tuple[str | None, str]] = []
     for speaker, raw in pieces:
         said = _clean(raw)
-        labelled = rule.split(said) if speaker is None else None
+        labelled = rule.split(said, seen) if speaker is None else None
         if labelled is not None:
             speaker, said = labelled
+            seen.add(speaker.lower())
         if said:
             spoken.append((speaker, said))
     return spoken

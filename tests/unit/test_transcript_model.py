@@ -1,0 +1,65 @@
+"""Transcript, Turn and role inference: the model every reader builds."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from attune_jupyter.core import Transcript, Turn, infer_role
+
+
+def _transcript() -> Transcript:
+    return Transcript(
+        "s1",
+        [
+            Turn(id="t1", speaker="Dr Jane Roe", role="therapist", text="How are you?", start=1.5),
+            Turn(id="t2", speaker="John Doe", role="client", text="Tired.", start=4.0, end=5.0),
+            Turn(id="t3", speaker="John Doe", role="client", text="Very tired."),
+        ],
+    )
+
+
+def test_repr_names_no_speaker_and_no_text() -> None:
+    assert repr(_transcript()) == "Transcript(id='s1', turns=3, therapist=1, client=2)"
+
+
+def test_to_frame_has_the_documented_columns_in_turn_order() -> None:
+    frame = _transcript().to_frame()
+    assert list(frame.columns[:7]) == [
+        "transcript_id", "turn_id", "speaker", "role", "start", "end", "text",
+    ]  # fmt: skip
+    assert list(frame["turn_id"]) == ["t1", "t2", "t3"]
+    assert frame["start"].dtype == "float64"
+    assert pd.isna(frame.loc[2, "start"]) and frame.loc[1, "end"] == 5.0
+
+
+def test_turn_ids_must_be_unique() -> None:
+    with pytest.raises(ValueError, match="turn id 't1' occurs twice"):
+        Transcript("s1", [Turn("t1", "A", "other", "x"), Turn("t1", "B", "other", "y")])
+
+
+def test_turn_lookup_names_the_transcript() -> None:
+    assert _transcript().turn("t2").text == "Tired."
+    with pytest.raises(KeyError, match="s1 has no turn 't9'"):
+        _transcript().turn("t9")
+
+
+@pytest.mark.parametrize(
+    ("label", "role"),
+    [
+        ("Therapist", "therapist"), ("COUNSELLOR:", "therapist"), ("Counselor 2", "therapist"),
+        ("clinician", "therapist"), ("Trainee", "therapist"), ("T", "therapist"),
+        ("Client", "client"), ("patient", "client"), ("C", "client"), ("Client 1", "client"),
+        ("Interpreter", "other"), ("Dr Roe", "other"),
+    ],
+)  # fmt: skip
+def test_roles_follow_the_label(label: str, role: str) -> None:
+    assert infer_role(label) == role
+
+
+def test_a_roles_mapping_wins_and_is_checked() -> None:
+    assert infer_role("Dr Roe", {"Dr Roe": "therapist"}) == "therapist"
+    assert infer_role("dr roe", {"Dr Roe": "therapist"}) == "therapist"
+    assert infer_role("Client", {"Client": "other"}) == "other"
+    with pytest.raises(ValueError, match="a role must be one of therapist, client, other"):
+        infer_role("Dr Roe", {"Dr Roe": "supervisor"})
