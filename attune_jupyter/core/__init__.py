@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.core.codebook import Code, Codebook, CodebookError
-from attune_jupyter.core.readers import load_transcript, parse_transcript
+from attune_jupyter.core.readers import load_transcript, load_transcripts, parse_transcript
 from attune_jupyter.core.transcript import (
     ROLES,
     Role,
@@ -33,5 +33,6 @@ __all__ = [
     "Turn",
     "infer_role",
     "load_transcript",
+    "load_transcripts",
     "parse_transcript",
 ]

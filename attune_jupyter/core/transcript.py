@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    import os
+
     import pandas as pd
 
 Role = Literal["therapist", "client", "other"]
@@ -253,3 +255,25 @@ class Transcript:
                 digest.update(b"\x1f")
             digest.update(b"\x1e")
         return f"sha256:{digest.hexdigest()}"
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the transcript to ``path`` as attune-jupyter transcript JSON, atomically.
+
+        The file is in the ``"json"`` format of :mod:`attune_jupyter.core.readers.json_format`:
+        :func:`~attune_jupyter.core.readers.load_transcript` reads it back (for a ``.json`` path)
+        as a transcript equal to this one, with the same id, turn ids, speakers, roles, text,
+        times and metadata (only ``source`` becomes the path). The text goes to a temporary file
+        in the same folder that then replaces ``path``, so a reader never sees half a file.
+
+        Raises
+        ------
+        ValueError
+            When a time is not a finite number or None, or a metadata value would not come back
+            the same from JSON (a tuple, a set, a date, a non-string key, NaN, ...): the message
+            names the turn and the key. Nothing is written then.
+        OSError
+            When the folder does not exist or cannot be written.
+        """
+        from attune_jupyter.core.readers.json_format import save_transcript
+
+        save_transcript(self, path)

@@ -121,7 +121,9 @@ def test_decode_error_does_not_quote_the_text() -> None:
 
 
 def test_supported_formats_and_extensions() -> None:
-    assert supported_formats() == {"text": (".txt",), "webvtt": (".vtt",)}
+    formats = supported_formats()
+    assert formats["text"] == (".txt",) and formats["webvtt"] == (".vtt",)
+    assert {"srt", "json", "csv", "tsv"} <= set(formats)
     assert format_for_path("a/b/session.TXT") == "text"
     assert format_for_path(Path("call.vtt")) == "webvtt"
 
@@ -166,8 +168,10 @@ def test_unknown_extension_names_file_and_lists_formats(tmp_path: Path) -> None:
 
 
 def test_unknown_format_lists_formats(tmp_path: Path) -> None:
-    with pytest.raises(TranscriptError, match=r"unknown format 'srt'; supported formats: text"):
-        load_transcript(tmp_path / "a.txt", format="srt")
+    with pytest.raises(
+        TranscriptError, match=r"unknown format 'odt'; supported formats: .*text \(\.txt\)"
+    ):
+        load_transcript(tmp_path / "a.txt", format="odt")
     with pytest.raises(TranscriptError, match="unknown format 'docx'") as caught:
         parse_transcript("Therapist: hi", "docx", source="upload")
     assert caught.value.path == "upload"
@@ -179,7 +183,7 @@ def test_a_format_that_is_not_a_string_is_a_transcript_error(
 ) -> None:
     path = tmp_path / "session.txt"
     path.write_text("Therapist: hello\n", encoding="utf-8")
-    listed = "supported formats: text (.txt), webvtt (.vtt)"
+    listed = "text (.txt), tsv (.tsv), webvtt (.vtt)"
     with pytest.raises(TranscriptError) as caught:
         load_transcript(path, format=bad_format)
     assert caught.value.path == str(path)
@@ -272,9 +276,10 @@ def test_a_registered_format_is_used_without_touching_the_entry_points(
 def test_register_format_refuses_clashes_and_bad_names(
     transcript_format: TranscriptFormat,
 ) -> None:
+    before = supported_formats()
     with pytest.raises(ValueError):
         register_format(transcript_format)
-    assert supported_formats() == {"text": (".txt",), "webvtt": (".vtt",)}
+    assert supported_formats() == before
 
 
 # --- speaker-labelled plain text -----------------------------------------------------------------

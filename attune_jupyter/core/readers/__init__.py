@@ -7,7 +7,9 @@ extensions, decoder, parser), so a new format is one parser module plus one
 :func:`register_format` call at the end of this module; the entry points do not change.
 
 Every reader gives turn ids ``"t1"``, ``"t2"``, ... in order (the same file always gives the same
-ids, which annotations rely on), never drops a line of text silently, and raises only
+ids, which annotations rely on; the project's own JSON format keeps the ids it stored), and
+:func:`load_transcripts` reads files that hold several transcripts (CSV, TSV) and whole folders.
+Every reader never drops a line of text silently, and raises only
 :class:`~attune_jupyter.core.transcript.TranscriptError` for bad input, including a ``format``
 that is not the name of a registered format (a number, say): that message lists the supported
 formats. Error messages name the file and line and never quote transcript text.
@@ -16,22 +18,38 @@ formats. Error messages name the file and line and never quote transcript text.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from attune_jupyter.core.readers.decoding import decode_transcript_bytes, normalise_text
+from attune_jupyter.core.readers.json_format import parse_json
 from attune_jupyter.core.readers.plain_text import parse_plain_text
+from attune_jupyter.core.readers.srt import parse_srt
+from attune_jupyter.core.readers.table import (
+    TableColumns,
+    TranscriptWarning,
+    only_transcript,
+    parse_csv,
+    parse_csv_transcript,
+    parse_tsv,
+    parse_tsv_transcript,
+)
 from attune_jupyter.core.readers.webvtt import parse_webvtt
 from attune_jupyter.core.transcript import Transcript, TranscriptError
 
 __all__ = [
+    "TableColumns",
     "TranscriptFormat",
+    "TranscriptLoadErrors",
     "TranscriptParser",
+    "TranscriptWarning",
+    "TranscriptsParser",
     "decode_transcript_bytes",
     "format_for_path",
     "load_transcript",
+    "load_transcripts",
     "parse_transcript",
     "parse_transcript_bytes",
     "register_format",
@@ -52,6 +70,24 @@ class TranscriptParser(Protocol):
     ) -> Transcript: ...
 
 
+class TranscriptsParser(Protocol):
+    """The parser of a format whose files may hold several transcripts (a table).
+
+    ``id`` is the transcript id to use when the file does not name one (the file name without its
+    extension); ``columns`` is the column mapping, None for the format's default.
+    """
+
+    def __call__(
+        self,
+        text: str,
+        *,
+        roles: Mapping[str, str] | None,
+        columns: TableColumns | None,
+        id: str,
+        source: str | None,
+    ) -> list[Transcript]: ...
+
+
 @dataclass(frozen=True)
 class TranscriptFormat:
     """One transcript format the readers understand.
@@ -67,12 +103,18 @@ class TranscriptFormat:
     decode:
         Turns the bytes of a file into that text; text formats keep the default. A binary format
         (such as DOCX) supplies its own.
+    parse_all:
+        For formats whose files may hold several transcripts (the tables ``csv`` and ``tsv``):
+        text -> every transcript in it. :func:`load_transcripts` uses it, and
+        :func:`load_transcript` accepts such a file when it holds exactly one transcript. None
+        (the default) for one-transcript formats.
     """
 
     name: str
     extensions: tuple[str, ...]
     parse: TranscriptParser
     decode: Callable[[bytes, str | None], str] = decode_transcript_bytes
+    parse_all: TranscriptsParser | None = None
 
 
 _FORMATS: dict[str, TranscriptFormat] = {}
@@ -131,6 +173,8 @@ def load_transcript(
     format: str | None = None,
     roles: Mapping[str, str] | None = None,
     id: str | None = None,
+    *,
+    columns: TableColumns | None = None,
 ) -> Transcript:
     """Read a transcript file.
 
@@ -145,7 +189,11 @@ def load_transcript(
         Speaker label -> ``"therapist"``, ``"client"`` or ``"other"``; labels not in it get the
         role :func:`~attune_jupyter.core.transcript.infer_role` gives them.
     id:
-        Transcript id; by default the file name without its extension.
+        Transcript id; by default the file name without its extension (for a table, the value of
+        its transcript id column).
+    columns:
+        For a table (``csv``, ``tsv``): which columns hold what, see
+        :class:`~attune_jupyter.core.readers.table.TableColumns`. Other formats ignore it.
 
     Returns
     -------
@@ -156,8 +204,9 @@ def load_transcript(
     ------
     TranscriptError
         When the format is unknown, not a string, or cannot be inferred (the message lists the
-        supported ones), the file is missing or unreadable, or its content is not a valid
-        transcript.
+        supported ones), the file is missing or unreadable, its content is not a valid
+        transcript, or it is a table holding several transcripts (read those with
+        :func:`load_transcripts`).
     ValueError
         When ``roles`` maps a label to something other than a role.
     """
@@ -165,15 +214,8 @@ def load_transcript(
     if format is None or (isinstance(format, str) and not format):
         format = format_for_path(source)
     transcript_format = _format_named(format, source)
-    try:
-        data = Path(source).read_bytes()
-    except FileNotFoundError:
-        raise TranscriptError("file not found", source) from None
-    except IsADirectoryError:
-        raise TranscriptError("is a directory, not a transcript file", source) from None
-    except OSError as error:
-        raise TranscriptError(f"cannot be read ({error.strerror or 'error'})", source) from None
-    return _parse_bytes(data, transcript_format, source=source, roles=roles, id=id)
+    data = _read_file(source)
+    return _parse_bytes(data, transcript_format, source=source, roles=roles, id=id, columns=columns)
 
 
 def parse_transcript_bytes(
@@ -248,6 +290,180 @@ def parse_transcript(
     return transcript_format.parse(normalise_text(text), roles=roles, id=id, source=source)
 
 
+class TranscriptLoadErrors(TranscriptError):
+    """Some files of a folder could not be read by :func:`load_transcripts`; the others were.
+
+    The message lists every file that failed with its own message.
+
+    Attributes
+    ----------
+    errors:
+        One :class:`~attune_jupyter.core.transcript.TranscriptError` per file that failed, in
+        file order (each names its file and, where it applies, the line).
+    loaded:
+        The transcripts of the files that were read, in file order: usable as they are.
+    path:
+        The folder.
+    """
+
+    def __init__(
+        self,
+        errors: Sequence[TranscriptError],
+        loaded: Sequence[Transcript],
+        path: str | os.PathLike[str] | None = None,
+    ) -> None:
+        self.errors = list(errors)
+        self.loaded = list(loaded)
+        files = "file" if len(self.errors) == 1 else "files"
+        listed = "\n".join(f"  - {error}" for error in self.errors)
+        super().__init__(
+            f"{len(self.errors)} {files} could not be read; the {len(self.loaded)} transcripts "
+            f"of the other files are in .loaded:\n{listed}",
+            None if path is None else os.fspath(path),
+        )
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.errors, self.loaded, self.path))
+
+
+def load_transcripts(
+    path_or_folder: str | os.PathLike[str],
+    format: str | None = None,
+    *,
+    roles: Mapping[str, str] | None = None,
+    columns: TableColumns | None = None,
+    progress: bool | None = None,
+) -> list[Transcript]:
+    """Read every transcript of a file or of a folder of files.
+
+    Parameters
+    ----------
+    path_or_folder:
+        A table file (all its transcripts), a file of a one-transcript format (a list of one), or
+        a folder: every file in it (not in subfolders) whose extension a registered format
+        claims, in order of path, skipping hidden files (names starting with ``.``).
+    format:
+        A registered format name. For a file, as in :func:`load_transcript`; for a folder, only
+        the files with that format's extensions are read. By default every supported file.
+    roles:
+        As for :func:`load_transcript`.
+    columns:
+        The column mapping for table files (see
+        :class:`~attune_jupyter.core.readers.table.TableColumns`); other formats ignore it.
+    progress:
+        Show a progress bar (``tqdm.auto``: a widget in notebooks, text on stderr elsewhere)
+        while reading a folder. None (the default): shown when there is more than one file.
+
+    Returns
+    -------
+    list of Transcript
+        File by file in path order; within a table, in the order of their first rows. Ids are
+        unique: the id of a one-transcript file is its name without extension, the ids of a
+        table come from its transcript id column.
+
+    Raises
+    ------
+    TranscriptError
+        For a single file: as :func:`load_transcript`. For a folder: when it cannot be listed or
+        holds no supported file.
+    TranscriptLoadErrors
+        For a folder where some files could not be read, or hold a transcript id that an earlier
+        file holds too (the message names both files): after reading every file. ``.errors``
+        has one TranscriptError per failed file, ``.loaded`` the transcripts of the others.
+    ValueError
+        When ``roles`` maps a label to something other than a role.
+    """
+    source = os.fspath(path_or_folder)
+    if not Path(source).is_dir():
+        if format is None or (isinstance(format, str) and not format):
+            format = format_for_path(source)
+        return _load_all(source, _format_named(format, source), roles, columns)
+    files = _transcript_files(source, format)
+    from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]
+
+    show = len(files) > 1 if progress is None else bool(progress)
+    loaded: list[Transcript] = []
+    errors: list[TranscriptError] = []
+    origin: dict[str, str] = {}
+    for file, transcript_format in tqdm(
+        files, desc="Reading transcripts", unit="file", disable=not show
+    ):
+        try:
+            found = _load_all(file, transcript_format, roles, columns)
+            _check_unique_ids(found, file, origin)
+        except TranscriptError as error:
+            errors.append(error)
+            continue
+        loaded.extend(found)
+        origin.update((transcript.id, file) for transcript in found)
+    if errors:
+        raise TranscriptLoadErrors(errors, loaded, source)
+    return loaded
+
+
+def _transcript_files(folder: str, format: object) -> list[tuple[str, TranscriptFormat]]:
+    """The readable files of ``folder`` with their formats, sorted by path."""
+    wanted = None
+    if format is not None and not (isinstance(format, str) and not format):
+        wanted = _format_named(format, folder)
+    try:
+        entries = sorted(Path(folder).iterdir())
+    except OSError as error:
+        raise TranscriptError(f"cannot be listed ({error.strerror or 'error'})", folder) from None
+    files = []
+    for entry in entries:
+        name = _EXTENSIONS.get(entry.suffix.lower())
+        if name is None or entry.name.startswith(".") or not entry.is_file():
+            continue
+        if wanted is None or name == wanted.name:
+            files.append((os.fspath(entry), _FORMATS[name]))
+    if not files:
+        which = _supported_text() if wanted is None else f"format {wanted.name}"
+        raise TranscriptError(f"the folder holds no transcript files ({which})", folder)
+    return files
+
+
+def _load_all(
+    source: str,
+    transcript_format: TranscriptFormat,
+    roles: Mapping[str, str] | None,
+    columns: TableColumns | None,
+) -> list[Transcript]:
+    """Every transcript of one file."""
+    data = _read_file(source)
+    if transcript_format.parse_all is None:
+        return [_parse_bytes(data, transcript_format, source=source, roles=roles, id=None)]
+    text = transcript_format.decode(data, source)
+    return transcript_format.parse_all(
+        text, roles=roles, columns=columns, id=Path(source).stem, source=source
+    )
+
+
+def _check_unique_ids(found: Sequence[Transcript], file: str, origin: Mapping[str, str]) -> None:
+    """A TranscriptError naming both files when ``file`` repeats an id read from another."""
+    clashes = [transcript.id for transcript in found if transcript.id in origin]
+    if clashes:
+        ids = ", ".join(repr(transcript_id) for transcript_id in clashes[:5])
+        more = f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
+        others = ", ".join(sorted({origin[transcript_id] for transcript_id in clashes}))
+        raise TranscriptError(
+            f"transcript id {ids}{more} is also the id of a transcript in {others}; ids must be "
+            "unique (rename one of the files, or change the ids in the table)",
+            file,
+        )
+
+
+def _read_file(source: str) -> bytes:
+    try:
+        return Path(source).read_bytes()
+    except FileNotFoundError:
+        raise TranscriptError("file not found", source) from None
+    except IsADirectoryError:
+        raise TranscriptError("is a directory, not a transcript file", source) from None
+    except OSError as error:
+        raise TranscriptError(f"cannot be read ({error.strerror or 'error'})", source) from None
+
+
 def _parse_bytes(
     data: bytes,
     transcript_format: TranscriptFormat,
@@ -255,11 +471,22 @@ def _parse_bytes(
     source: str | None,
     roles: Mapping[str, str] | None,
     id: str | None,
+    columns: TableColumns | None = None,
 ) -> Transcript:
-    if id is None:
-        id = "transcript" if source is None else Path(source).stem
+    default_id = "transcript" if source is None else Path(source).stem
     text = transcript_format.decode(data, source)
-    return transcript_format.parse(text, roles=roles, id=id, source=source)
+    if transcript_format.parse_all is not None:
+        # A table names its transcripts; an id given by the caller still wins.
+        found = transcript_format.parse_all(
+            text, roles=roles, columns=columns, id=default_id if id is None else id, source=source
+        )
+        only = only_transcript(found, source)
+        if id is None or only.id == id:
+            return only
+        return Transcript(id, only.turns, source=only.source, metadata=only.metadata)
+    return transcript_format.parse(
+        text, roles=roles, id=default_id if id is None else id, source=source
+    )
 
 
 def _format_named(name: object, source: str | None) -> TranscriptFormat:
@@ -285,3 +512,7 @@ def _supported_text() -> str:
 
 register_format(TranscriptFormat("text", (".txt",), parse_plain_text))
 register_format(TranscriptFormat("webvtt", (".vtt",), parse_webvtt))
+register_format(TranscriptFormat("csv", (".csv",), parse_csv_transcript, parse_all=parse_csv))
+register_format(TranscriptFormat("tsv", (".tsv",), parse_tsv_transcript, parse_all=parse_tsv))
+register_format(TranscriptFormat("srt", (".srt",), parse_srt))
+register_format(TranscriptFormat("json", (".json",), parse_json))

@@ -122,7 +122,11 @@ class SpeakerLabelRule:
     def _unambiguous(self, label: str, seen: Collection[str]) -> bool:
         """Whether ``label`` may be a label without whitespace after its colon."""
         lowered = label.lower()
-        return lowered in self.known or lowered in seen or infer_role(label) != "other"
+        if lowered in self.known or lowered in seen:
+            return True
+        # The one-letter role words (T, C) count only bare: "t 0:0" is more likely text.
+        word = lowered.rstrip("0123456789 _-#").strip()
+        return infer_role(label) != "other" and (len(word) > 1 or lowered == word)
 
 
 def parse_plain_text(
