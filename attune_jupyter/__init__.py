@@ -16,11 +16,16 @@ from attune_jupyter.core import (
     Code,
     Codebook,
     CodebookError,
+    Finding,
+    NotAnonymizedError,
     Transcript,
     TranscriptChangedWarning,
     TranscriptError,
     Turn,
+    deidentify,
     load_transcript,
+    load_transcripts,
+    screen,
 )
 
 if TYPE_CHECKING:
@@ -33,6 +38,8 @@ __all__ = [
     "Code",
     "Codebook",
     "CodebookError",
+    "Finding",
+    "NotAnonymizedError",
     "Store",
     "StoreError",
     "Transcript",
@@ -40,8 +47,11 @@ __all__ = [
     "TranscriptError",
     "Turn",
     "__version__",
+    "deidentify",
     "load_transcript",
+    "load_transcripts",
     "open_store",
+    "screen",
 ]
 
 _LAZY = {

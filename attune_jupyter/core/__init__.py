@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.core.codebook import Code, Codebook, CodebookError
+from attune_jupyter.core.deid import Finding, NotAnonymizedError, deidentify, screen
 from attune_jupyter.core.readers import load_transcript, load_transcripts, parse_transcript
 from attune_jupyter.core.transcript import (
     ROLES,
@@ -26,13 +27,17 @@ __all__ = [
     "Code",
     "Codebook",
     "CodebookError",
+    "Finding",
+    "NotAnonymizedError",
     "Role",
     "Transcript",
     "TranscriptChangedWarning",
     "TranscriptError",
     "Turn",
+    "deidentify",
     "infer_role",
     "load_transcript",
     "load_transcripts",
     "parse_transcript",
+    "screen",
 ]

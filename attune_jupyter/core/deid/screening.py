@@ -1,0 +1,256 @@
+"""The screen and the rewrite: :func:`screen`, :func:`screen_text` and :func:`deidentify`."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+
+from attune_jupyter.core.deid.findings import TAGS, Category, Finding
+from attune_jupyter.core.deid.names import name_candidates
+from attune_jupyter.core.deid.patterns import shaped_candidates
+from attune_jupyter.core.transcript import Transcript
+
+#: When two candidates of equal length cover the same text, the earlier category here wins.
+_PRIORITY_ORDER: tuple[Category, ...] = (
+    "email",
+    "url",
+    "ip_address",
+    "national_id",
+    "record_number",
+    "date",
+    "phone",
+    "street_address",
+    "postcode",
+    "age_over_89",
+    "person_name",
+)
+_PRIORITY: dict[Category, int] = {category: rank for rank, category in enumerate(_PRIORITY_ORDER)}
+_PERSON_TAG = re.compile(r"\[PERSON_(\d{1,9})\]")
+_MAX_PASSES = 4
+_CHUNK = 2000  # characters; a chunk ends at the first line break after this many
+
+
+def _allowed(allow: Iterable[str]) -> frozenset[str]:
+    if isinstance(allow, str):
+        raise TypeError("allow must be a collection of words, not one string")
+    return frozenset(word.strip().casefold() for word in allow if word.strip())
+
+
+def _resolve(candidates: list[tuple[int, int, Category]]) -> list[tuple[int, int, Category]]:
+    """Non-overlapping spans, longest first, then earliest, then by category priority."""
+    ordered = sorted(set(candidates), key=lambda c: (c[0] - c[1], c[0], _PRIORITY[c[2]]))
+    starts: list[int] = []
+    kept: list[tuple[int, int, Category]] = []
+    for start, end, category in ordered:
+        i = bisect.bisect_right(starts, start)
+        if i and kept[i - 1][1] > start:
+            continue
+        if i < len(kept) and kept[i][0] < end:
+            continue
+        starts.insert(i, start)
+        kept.insert(i, (start, end, category))
+    return kept
+
+
+def screen_text(text: str, turn_id: str = "", *, allow: Iterable[str] = ()) -> list[Finding]:
+    """Screen one text; see :func:`screen`.
+
+    Parameters
+    ----------
+    text:
+        The text to screen.
+    turn_id:
+        Put into each finding's ``turn_id``.
+    allow:
+        Known-safe words, matched case-insensitively against whole tokens.
+
+    Returns
+    -------
+    list of Finding
+        Sorted by ``start``; never overlapping.
+    """
+    return _screen_all([(turn_id, text)], _allowed(allow))[0]
+
+
+def _screen_text(text: str, turn_id: str, allow: frozenset[str]) -> list[Finding]:
+    if not text:
+        return []
+    if len(text) <= _CHUNK:
+        candidates = [
+            s for s in shaped_candidates(text) if text[s[0] : s[1]].casefold() not in allow
+        ]
+        candidates.extend(
+            (start, end, "person_name") for start, end in name_candidates(text, allow)
+        )
+    else:
+        candidates = _chunked_candidates(text, allow)
+    return [
+        Finding(turn_id, start, end, category, text[start:end])
+        for start, end, category in _resolve(candidates)
+    ]
+
+
+def _chunked_candidates(text: str, allow: frozenset[str]) -> list[tuple[int, int, Category]]:
+    candidates: list[tuple[int, int, Category]] = []
+    for offset, chunk in _chunks(text):
+        candidates.extend(
+            (offset + start, offset + end, category)
+            for start, end, category in shaped_candidates(chunk)
+            if chunk[start:end].casefold() not in allow
+        )
+        candidates.extend(
+            (offset + start, offset + end, "person_name")
+            for start, end in name_candidates(chunk, allow)
+        )
+    return candidates
+
+
+def _chunks(text: str) -> Iterator[tuple[int, str]]:
+    """Long texts in pieces of whole lines, so that the substring gates stay selective."""
+    if len(text) <= _CHUNK:
+        yield 0, text
+        return
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end < 0 else end + 1
+        yield start, text[start:end]
+        start = end
+
+
+def screen(transcript: Transcript, *, allow: Iterable[str] = ()) -> list[Finding]:
+    """Find what may identify someone in a transcript's turn text, offline and deterministically.
+
+    The screen looks for the HIPAA Safe Harbor identifiers that occur in talk: person names,
+    phone numbers, e-mail addresses, URLs, IP addresses, national ids (SSN, NHS, National
+    Insurance, SIN, Aadhaar, ...), record and account numbers, street addresses, postcodes,
+    dates more specific than a year, and ages over 89. It uses precompiled patterns and word
+    lists, not a model: expect misses (lower-case names, names missing from the list at the start
+    of a sentence, cities) and some false alarms (capitalised words that are also names). It is a
+    screen to stop accidents, not a guarantee of anonymity.
+
+    Speaker labels are not screened, only turn text: readers keep labels as written, and whether a
+    label such as ``"Priya"`` should block loading is the caller's decision.
+
+    Parameters
+    ----------
+    transcript:
+        The transcript to screen.
+    allow:
+        Known-safe words (``("Hope", "Grace")``), matched case-insensitively against whole tokens
+        and whole findings: they are never reported.
+
+    Returns
+    -------
+    list of Finding
+        Sorted by turn order, then ``start``. Where matches overlap, the longest wins.
+    """
+    items = [(turn.id, turn.text) for turn in transcript.turns]
+    return [f for found in _screen_all(items, _allowed(allow)) for f in found]
+
+
+def _screen_all(items: list[tuple[str, str]], allow: frozenset[str]) -> list[list[Finding]]:
+    """Findings per ``(turn id, text)``; a name found anywhere is then found everywhere.
+
+    A capitalised occurrence of a name found elsewhere in the transcript is a name too, even at
+    the start of a sentence where the screen alone would not report it ("Priya's late." after
+    "Thanks, Priya.").
+    """
+    per_turn = [_screen_text(text, turn_id, allow) for turn_id, text in items]
+    known = {_name_key(f.text) for found in per_turn for f in found if f.category == "person_name"}
+    if not known:
+        return per_turn
+    pattern = _known_names_pattern(known)
+    result: list[list[Finding]] = []
+    for (turn_id, text), found in zip(items, per_turn, strict=True):
+        extra = [
+            m.span()
+            for m in pattern.finditer(text)
+            if m.start() == 0 or not _NAME_BEFORE.match(text, m.start() - 1)
+        ]
+        if extra:
+            candidates = [(f.start, f.end, f.category) for f in found]
+            candidates.extend((start, end, "person_name") for start, end in extra)
+            found = [
+                Finding(turn_id, start, end, category, text[start:end])
+                for start, end, category in _resolve(candidates)
+            ]
+        result.append(found)
+    return result
+
+
+_NAME_BEFORE = re.compile(r"[\w\[\-'’]")
+
+
+def _known_names_pattern(known: set[str]) -> re.Pattern[str]:
+    """Capitalised occurrences of the known names, otherwise ignoring case.
+
+    Each alternative starts with a literal upper-case letter (no look-behind first), so the
+    regular expression engine can skip quickly to candidate positions.
+    """
+    alternatives = []
+    for name in sorted(known, key=len, reverse=True):
+        words = [re.escape(word) for word in name.split()]
+        head = re.escape(name[0].upper())
+        rest = r"\s+".join(f"(?i:{word})" if word else "" for word in [words[0][1:], *words[1:]])
+        alternatives.append(head + rest)
+    return re.compile("(?:" + "|".join(alternatives) + r")(?![\w\-])")
+
+
+def _name_key(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def deidentify(transcript: Transcript, *, allow: Iterable[str] = ()) -> Transcript:
+    """Return a new transcript with every finding of :func:`screen` replaced by a tag.
+
+    Person names become ``[PERSON_1]``, ``[PERSON_2]``, ... numbered in order of first appearance
+    across the whole transcript; the same name (ignoring case and spacing; titles are never part
+    of a finding) always gets the same number, and numbering starts after any ``[PERSON_n]``
+    already in the text. Other findings become ``[PHONE]``, ``[EMAIL]``, ``[URL]``,
+    ``[IP_ADDRESS]``, ``[NATIONAL_ID]``, ``[RECORD_NUMBER]``, ``[ADDRESS]``, ``[POSTCODE]``,
+    ``[DATE]`` or ``[AGE_OVER_89]``. Ids, speakers, roles, times and metadata are kept; speaker
+    labels are not changed (see :func:`screen`).
+
+    The screen is run again on the result (at most a few times) until it finds nothing, so
+    ``screen(deidentify(t), allow=allow) == []`` and ``deidentify`` is idempotent.
+
+    Parameters
+    ----------
+    transcript:
+        The transcript to rewrite; it is not changed.
+    allow:
+        Known-safe words, as for :func:`screen`.
+    """
+    allowed = _allowed(allow)
+    numbers: dict[str, int] = {}
+    highest = 0
+    for turn in transcript.turns:
+        for m in _PERSON_TAG.finditer(turn.text):
+            highest = max(highest, int(m.group(1)))
+    texts = {turn.id: turn.text for turn in transcript.turns}
+    for _ in range(_MAX_PASSES):
+        items = list(texts.items())
+        changed = False
+        for (turn_id, text), findings in zip(items, _screen_all(items, allowed), strict=True):
+            if not findings:
+                continue
+            changed = True
+            for f in findings:
+                key = _name_key(f.text)
+                if f.category == "person_name" and key not in numbers:
+                    highest += 1
+                    numbers[key] = highest
+            for f in reversed(findings):
+                if f.category == "person_name":
+                    tag = f"[PERSON_{numbers[_name_key(f.text)]}]"
+                else:
+                    tag = TAGS[f.category]
+                text = text[: f.start] + tag + text[f.end :]
+            texts[turn_id] = text
+        if not changed:
+            break
+    turns = [replace(turn, text=texts[turn.id]) for turn in transcript.turns]
+    return Transcript(transcript.id, turns, source=transcript.source, metadata=transcript.metadata)
