@@ -103,8 +103,8 @@ def test_a_folder_of_good_files_in_path_order(tmp_path: Path) -> None:
 def test_format_limits_a_folder_to_that_format(tmp_path: Path) -> None:
     good_and_bad_folder(tmp_path)
     assert [t.id for t in load_transcripts(tmp_path, "webvtt")] == ["d_captions"]
-    with pytest.raises(TranscriptError, match="unknown format 'docx'"):
-        load_transcripts(tmp_path, "docx")
+    with pytest.raises(TranscriptError, match="unknown format 'pages'"):
+        load_transcripts(tmp_path, "pages")
 
 
 def test_columns_reach_the_tables_of_a_folder(tmp_path: Path) -> None:

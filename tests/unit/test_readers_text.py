@@ -85,23 +85,25 @@ def test_decode_tolerates_a_stray_control_byte() -> None:
     assert decode_transcript_bytes(text.encode(), None) == text
 
 
-@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"])
-def test_decode_names_utf16_instead_of_calling_it_binary(bom: bytes) -> None:
-    with pytest.raises(TranscriptError, match=r"UTF-16.*save the file as UTF-8"):
-        decode_transcript_bytes(bom + "A: hi".encode("utf-16-le"), "a.txt")
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_decode_reads_utf16_with_a_byte_order_mark(codec: str) -> None:
+    # More cases in test_readers_encodings.py.
+    assert decode_transcript_bytes("\ufeffA: hi\r\n".encode(codec), "a.txt") == "A: hi\n"
 
 
 @pytest.mark.parametrize(
     ("data", "line", "offset"),
     [
-        (b"A: fine\nB: caf\xe9 ok\n", 2, 14),
-        (b"A: fine\r\nB: fine\r\nC: \xff", 3, 21),
-        (b"A: fine\rB: \xc3", 2, 11),
+        (b"A: caf\xc3\xa9\nB: caf\xe9 ok\n", 2, 15),
+        (b"A: \xc3\xa9\r\nB: fine\r\nC: \xff", 3, 19),
+        (b"A: \xc3\xa9\rB: \xc3", 2, 9),
         (b"\xef\xbb\xbfA: \x80", 1, 6),
     ],
     ids=["lf", "crlf", "cr-and-truncated", "after-bom"],
 )
 def test_decode_names_line_and_byte_offset_of_bad_utf8(data: bytes, line: int, offset: int) -> None:
+    # Damaged UTF-8 (a UTF-8 byte-order mark, or as much valid UTF-8 as bad bytes) is refused;
+    # bytes that are only plausible Windows-1252 are read with a warning (test_readers_encodings).
     with pytest.raises(TranscriptError) as caught:
         decode_transcript_bytes(data, "a.txt")
     error = caught.value
@@ -113,8 +115,11 @@ def test_decode_names_line_and_byte_offset_of_bad_utf8(data: bytes, line: int, o
 
 def test_decode_error_does_not_quote_the_text() -> None:
     with pytest.raises(TranscriptError) as caught:
-        decode_transcript_bytes(f"Client: {SECRET} \xff".encode("latin-1"), "a.txt")
+        decode_transcript_bytes(f"Client: {SECRET} é ".encode() + b"\xff", "a.txt")
     assert SECRET not in str(caught.value)
+    with pytest.warns(UserWarning) as warned:
+        decode_transcript_bytes(f"Client: {SECRET} \xff".encode("latin-1"), "a.txt")
+    assert all(SECRET not in str(warning.message) for warning in warned)
 
 
 # --- the registry and the entry points -----------------------------------------------------------
@@ -156,13 +161,13 @@ def test_load_with_explicit_format_ignores_extension(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_names_file_and_lists_formats(tmp_path: Path) -> None:
-    path = tmp_path / "notes.docx"
+    path = tmp_path / "notes.odt"
     path.write_bytes(b"Therapist: hi")
     with pytest.raises(TranscriptError) as caught:
         load_transcript(path)
     message = str(caught.value)
     assert message.startswith(str(path))
-    assert "'.docx'" in message
+    assert "'.odt'" in message
     assert "text (.txt)" in message
     assert "webvtt (.vtt)" in message
 
@@ -172,8 +177,8 @@ def test_unknown_format_lists_formats(tmp_path: Path) -> None:
         TranscriptError, match=r"unknown format 'odt'; supported formats: .*text \(\.txt\)"
     ):
         load_transcript(tmp_path / "a.txt", format="odt")
-    with pytest.raises(TranscriptError, match="unknown format 'docx'") as caught:
-        parse_transcript("Therapist: hi", "docx", source="upload")
+    with pytest.raises(TranscriptError, match="unknown format 'pages'") as caught:
+        parse_transcript("Therapist: hi", "pages", source="upload")
     assert caught.value.path == "upload"
 
 
@@ -214,7 +219,7 @@ def test_directory_is_a_transcript_error(tmp_path: Path) -> None:
 
 def test_load_reports_decoding_errors_with_the_path(tmp_path: Path) -> None:
     path = tmp_path / "bad.txt"
-    path.write_bytes(b"Therapist: hi\nClient: \xff\n")
+    path.write_bytes(b"\xef\xbb\xbfTherapist: hi\nClient: \xff\n")
     with pytest.raises(TranscriptError) as caught:
         load_transcript(path)
     assert (caught.value.path, caught.value.line) == (str(path), 2)

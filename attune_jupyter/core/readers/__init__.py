@@ -23,13 +23,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from attune_jupyter.core.readers.decoding import decode_transcript_bytes, normalise_text
+from attune_jupyter.core.readers.chat import decode_chat_bytes, parse_chat
+from attune_jupyter.core.readers.decoding import (
+    MAX_TRANSCRIPT_BYTES,
+    decode_transcript_bytes,
+    normalise_text,
+    read_transcript_file,
+)
+from attune_jupyter.core.readers.docx import decode_docx
+from attune_jupyter.core.readers.elan import parse_elan
 from attune_jupyter.core.readers.json_format import parse_json
 from attune_jupyter.core.readers.plain_text import parse_plain_text
+from attune_jupyter.core.readers.reader_warnings import TranscriptWarning
 from attune_jupyter.core.readers.srt import parse_srt
 from attune_jupyter.core.readers.table import (
     TableColumns,
-    TranscriptWarning,
     only_transcript,
     parse_csv,
     parse_csv_transcript,
@@ -40,6 +48,7 @@ from attune_jupyter.core.readers.webvtt import parse_webvtt
 from attune_jupyter.core.transcript import Transcript, TranscriptError
 
 __all__ = [
+    "MAX_TRANSCRIPT_BYTES",
     "TableColumns",
     "TranscriptFormat",
     "TranscriptLoadErrors",
@@ -175,6 +184,7 @@ def load_transcript(
     id: str | None = None,
     *,
     columns: TableColumns | None = None,
+    max_bytes: int | None = None,
 ) -> Transcript:
     """Read a transcript file.
 
@@ -194,6 +204,9 @@ def load_transcript(
     columns:
         For a table (``csv``, ``tsv``): which columns hold what, see
         :class:`~attune_jupyter.core.readers.table.TableColumns`. Other formats ignore it.
+    max_bytes:
+        Files larger than this many bytes are refused before they are read; None (the default)
+        for :data:`MAX_TRANSCRIPT_BYTES` (20 MB).
 
     Returns
     -------
@@ -204,17 +217,24 @@ def load_transcript(
     ------
     TranscriptError
         When the format is unknown, not a string, or cannot be inferred (the message lists the
-        supported ones), the file is missing or unreadable, its content is not a valid
-        transcript, or it is a table holding several transcripts (read those with
-        :func:`load_transcripts`).
+        supported ones), the file is missing, unreadable or larger than ``max_bytes``, its
+        content is not a valid transcript, or it is a table holding several transcripts (read
+        those with :func:`load_transcripts`).
     ValueError
-        When ``roles`` maps a label to something other than a role.
+        When ``roles`` maps a label to something other than a role, or ``max_bytes`` is not a
+        positive integer.
+
+    Warns
+    -----
+    TranscriptWarning
+        When the file is not UTF-8 and was read in a legacy encoding (Windows-1252), and for the
+        problems a format's reader warns about.
     """
     source = os.fspath(path)
     if format is None or (isinstance(format, str) and not format):
         format = format_for_path(source)
     transcript_format = _format_named(format, source)
-    data = _read_file(source)
+    data = read_transcript_file(source, max_bytes)
     return _parse_bytes(data, transcript_format, source=source, roles=roles, id=id, columns=columns)
 
 
@@ -333,6 +353,7 @@ def load_transcripts(
     roles: Mapping[str, str] | None = None,
     columns: TableColumns | None = None,
     progress: bool | None = None,
+    max_bytes: int | None = None,
 ) -> list[Transcript]:
     """Read every transcript of a file or of a folder of files.
 
@@ -353,6 +374,9 @@ def load_transcripts(
     progress:
         Show a progress bar (``tqdm.auto``: a widget in notebooks, text on stderr elsewhere)
         while reading a folder. None (the default): shown when there is more than one file.
+    max_bytes:
+        As for :func:`load_transcript`; in a folder, a larger file is one of the files that
+        could not be read.
 
     Returns
     -------
@@ -377,7 +401,7 @@ def load_transcripts(
     if not Path(source).is_dir():
         if format is None or (isinstance(format, str) and not format):
             format = format_for_path(source)
-        return _load_all(source, _format_named(format, source), roles, columns)
+        return _load_all(source, _format_named(format, source), roles, columns, max_bytes)
     files = _transcript_files(source, format)
     from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]
 
@@ -389,7 +413,7 @@ def load_transcripts(
         files, desc="Reading transcripts", unit="file", disable=not show
     ):
         try:
-            found = _load_all(file, transcript_format, roles, columns)
+            found = _load_all(file, transcript_format, roles, columns, max_bytes)
             _check_unique_ids(found, file, origin)
         except TranscriptError as error:
             errors.append(error)
@@ -428,9 +452,10 @@ def _load_all(
     transcript_format: TranscriptFormat,
     roles: Mapping[str, str] | None,
     columns: TableColumns | None,
+    max_bytes: int | None,
 ) -> list[Transcript]:
     """Every transcript of one file."""
-    data = _read_file(source)
+    data = read_transcript_file(source, max_bytes)
     if transcript_format.parse_all is None:
         return [_parse_bytes(data, transcript_format, source=source, roles=roles, id=None)]
     text = transcript_format.decode(data, source)
@@ -451,17 +476,6 @@ def _check_unique_ids(found: Sequence[Transcript], file: str, origin: Mapping[st
             "unique (rename one of the files, or change the ids in the table)",
             file,
         )
-
-
-def _read_file(source: str) -> bytes:
-    try:
-        return Path(source).read_bytes()
-    except FileNotFoundError:
-        raise TranscriptError("file not found", source) from None
-    except IsADirectoryError:
-        raise TranscriptError("is a directory, not a transcript file", source) from None
-    except OSError as error:
-        raise TranscriptError(f"cannot be read ({error.strerror or 'error'})", source) from None
 
 
 def _parse_bytes(
@@ -516,3 +530,6 @@ register_format(TranscriptFormat("csv", (".csv",), parse_csv_transcript, parse_a
 register_format(TranscriptFormat("tsv", (".tsv",), parse_tsv_transcript, parse_all=parse_tsv))
 register_format(TranscriptFormat("srt", (".srt",), parse_srt))
 register_format(TranscriptFormat("json", (".json",), parse_json))
+register_format(TranscriptFormat("chat", (".cha",), parse_chat, decode=decode_chat_bytes))
+register_format(TranscriptFormat("elan", (".eaf",), parse_elan))
+register_format(TranscriptFormat("docx", (".docx",), parse_plain_text, decode=decode_docx))

@@ -54,17 +54,14 @@ conversion); line numbers are worked out only when a message needs one.
 from __future__ import annotations
 
 import bisect
-import inspect
 import io
 import itertools
 import math
-import os
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from pathlib import Path
 
+from attune_jupyter.core.readers.reader_warnings import warn_from_reader
 from attune_jupyter.core.transcript import (
     ROLES,
     Role,
@@ -76,7 +73,6 @@ from attune_jupyter.core.transcript import (
 
 __all__ = [
     "TableColumns",
-    "TranscriptWarning",
     "parse_csv",
     "parse_csv_transcript",
     "parse_table",
@@ -101,8 +97,6 @@ _PANDAS_EOF = re.compile(r"EOF inside string starting at row (\d+)")
 
 _ROLE_NAMES: dict[str, Role] = {role: role for role in ROLES}
 
-_PACKAGE_FOLDER = str(Path(__file__).parent) + os.sep
-
 
 def _turn_ids(count: int) -> list[str]:
     """``["t1", ..., "t<count>"]``; the strings are made once and shared."""
@@ -112,13 +106,6 @@ def _turn_ids(count: int) -> list[str]:
 
 
 _TURN_IDS = [f"t{n}" for n in range(1024)]
-
-
-class TranscriptWarning(UserWarning):
-    """A transcript file was read, but part of it looks wrong (a malformed or backwards time).
-
-    The message names the file and the lines, so the file can be fixed; what was read is kept.
-    """
 
 
 @dataclass(frozen=True)
@@ -685,7 +672,7 @@ class _Table:
         more = f" (the first {_LISTED_LINES} of {count})" if count > _LISTED_LINES else ""
         cells = "cell is" if count == 1 else f"{count} cells are"
         lines = "line" if count == 1 else "lines"
-        _warn(
+        warn_from_reader(
             f"{self.source or '<transcript>'}: {cells} not a time in column {column!r}, "
             f"read as no time: {lines} {', '.join(listed)}{more}; write HH:MM:SS, MM:SS, "
             "HH:MM:SS.fff or seconds"
@@ -700,26 +687,10 @@ class _Table:
             if start is None:
                 continue
             if previous is not None and start < previous:
-                _warn(
+                warn_from_reader(
                     f"{self.source or '<transcript>'}, line {self.line_of(row)}: the start time "
                     f"goes backwards in transcript {transcript_id!r} (kept as written; later "
                     "lines of this transcript are not checked)"
                 )
                 return
             previous = start
-
-
-def _warn(message: str) -> None:
-    warnings.warn(message, TranscriptWarning, stacklevel=_caller_stack_level())
-
-
-def _caller_stack_level() -> int:
-    """The ``stacklevel`` that points a warning at the first frame outside the readers."""
-    frame = inspect.currentframe()
-    level = 0
-    # Count this frame, _warn's and every other frame of the readers package: stacklevel=1 is
-    # _warn, so the count is the stacklevel of the first frame outside the package.
-    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_FOLDER):
-        frame = frame.f_back
-        level += 1
-    return max(level, 1)
