@@ -84,7 +84,7 @@ def _load(paths: Sequence[Path]) -> tuple[list[Transcript], int]:
     failures = 0
     for path in paths:
         try:
-            loaded.extend(load_transcripts(path, progress=False))
+            loaded.extend(load_transcripts(path, progress=False, screen=False))
         except TranscriptLoadErrors as errors:
             loaded.extend(errors.loaded)
             failures += len(errors.errors)

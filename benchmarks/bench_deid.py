@@ -233,7 +233,7 @@ def annomi() -> tuple[list[Transcript], float]:
         return [], 0.0
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the file's known timestamp quirks
-        transcripts = load_transcripts(ANNOMI, progress=False)
+        transcripts = load_transcripts(ANNOMI, progress=False, screen=False)
     findings = [f for t in transcripts for f in screen(t)]
     turns = sum(len(t.turns) for t in transcripts)
     flagged = sum(1 for t in transcripts if screen(t))

@@ -79,7 +79,7 @@ def test_teams_fixture_really_has_bom_crlf_and_guid_ids() -> None:
 
 
 def test_teams_fixture() -> None:
-    transcript = load_transcript(DATA / "teams.vtt", roles=TEAMS_ROLES)
+    transcript = load_transcript(DATA / "teams.vtt", roles=TEAMS_ROLES, screen=False)
     assert turns_of(transcript) == [
         (
             "t1",
@@ -112,7 +112,7 @@ def test_every_word_of_cue_text_appears_in_the_output(name: str) -> None:
         for line in lines[timing + 1 :] if timing is not None else []:
             plain = html.unescape(re.sub(r"<[^>]*>", "", line))
             words += re.sub(r"^(Therapist|Client): ", "", plain).split()
-    output = " ".join(t.text for t in load_transcript(DATA / name)).split()
+    output = " ".join(t.text for t in load_transcript(DATA / name, screen=False)).split()
     assert output == words
     assert len(words) > 30
 
@@ -413,7 +413,7 @@ def test_empty_cues_are_left_out_without_breaking_a_turn() -> None:
 
 
 def test_turn_ids_are_stable() -> None:
-    first = load_transcript(DATA / "teams.vtt")
+    first = load_transcript(DATA / "teams.vtt", screen=False)
     second = parse_transcript((DATA / "teams.vtt").read_text(encoding="utf-8"), "webvtt")
     assert [t.id for t in first] == ["t1", "t2", "t3"]
     assert first.turns == second.turns

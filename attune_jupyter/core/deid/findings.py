@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from attune_jupyter.core.transcript import TranscriptError
+
 Category = Literal[
     "person_name",
     "phone",
@@ -112,7 +114,7 @@ class Finding:
         return f"{self.turn_id} {self.category} {self.masked!r}"
 
 
-class NotAnonymizedError(ValueError):
+class NotAnonymizedError(TranscriptError):
     """A transcript still holds possible identifiers.
 
     The message lists turn, category and masked text for each finding (never the raw text), for
@@ -144,13 +146,14 @@ class NotAnonymizedError(ValueError):
         self.findings: tuple[Finding, ...] = tuple(findings)
         self.source = source
         self.limit = limit
-        super().__init__(_error_message(self.findings, source, limit))
+        # A TranscriptError, so that folder loading collects it with the other per-file errors.
+        super().__init__(_error_reason(self.findings, limit), source)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (self.findings, self.source, self.limit))
 
 
-def _error_message(findings: Sequence[Finding], source: str | None, limit: int) -> str:
+def _error_reason(findings: Sequence[Finding], limit: int) -> str:
     count = len(findings)
     noun = "identifier" if count == 1 else "identifiers"
     listed = ", ".join(str(f) for f in findings[: max(limit, 0)])
@@ -158,6 +161,6 @@ def _error_message(findings: Sequence[Finding], source: str | None, limit: int) 
     if more:
         listed = f"{listed} and {more} more" if listed else f"{more} not listed"
     return (
-        f"{source or '<transcript>'}: {count} possible {noun}: {listed}; "
+        f"{count} possible {noun}: {listed}; "
         "de-identify it with attune_jupyter.deidentify(...) or pass screen=False"
     )

@@ -18,11 +18,13 @@ formats. Error messages name the file and line and never quote transcript text.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from attune_jupyter.core.deid import NotAnonymizedError
+from attune_jupyter.core.deid import screen as screen_transcript
 from attune_jupyter.core.readers.chat import decode_chat_bytes, parse_chat
 from attune_jupyter.core.readers.decoding import (
     MAX_TRANSCRIPT_BYTES,
@@ -185,8 +187,10 @@ def load_transcript(
     *,
     columns: TableColumns | None = None,
     max_bytes: int | None = None,
+    screen: bool = True,
+    allow: Iterable[str] = (),
 ) -> Transcript:
-    """Read a transcript file.
+    """Read a transcript file, refusing one that still holds identifying details.
 
     Parameters
     ----------
@@ -207,6 +211,11 @@ def load_transcript(
     max_bytes:
         Files larger than this many bytes are refused before they are read; None (the default)
         for :data:`MAX_TRANSCRIPT_BYTES` (20 MB).
+    screen:
+        Check the text with :func:`~attune_jupyter.core.deid.screen` and refuse the transcript
+        when it finds possible identifiers (the default). ``screen=False`` turns the gate off.
+    allow:
+        Words known to be safe (for example a teaching case's fictional names); not findings.
 
     Returns
     -------
@@ -220,6 +229,8 @@ def load_transcript(
         supported ones), the file is missing, unreadable or larger than ``max_bytes``, its
         content is not a valid transcript, or it is a table holding several transcripts (read
         those with :func:`load_transcripts`).
+    NotAnonymizedError
+        A TranscriptError: the screen found possible identifiers (listed masked, never quoted).
     ValueError
         When ``roles`` maps a label to something other than a role, or ``max_bytes`` is not a
         positive integer.
@@ -235,7 +246,38 @@ def load_transcript(
         format = format_for_path(source)
     transcript_format = _format_named(format, source)
     data = read_transcript_file(source, max_bytes)
-    return _parse_bytes(data, transcript_format, source=source, roles=roles, id=id, columns=columns)
+    transcript = _parse_bytes(
+        data, transcript_format, source=source, roles=roles, id=id, columns=columns
+    )
+    if screen:
+        _refuse_identifiers(transcript, allow, source)
+    return transcript
+
+
+def _refuse_identifiers(transcript: Transcript, allow: Iterable[str], source: str) -> None:
+    findings = screen_transcript(transcript, allow=allow)
+    if findings:
+        raise NotAnonymizedError(findings, source)
+
+
+def _screened(
+    found: Sequence[Transcript], file: str, screen: bool, allow: Iterable[str]
+) -> tuple[list[Transcript], list[TranscriptError]]:
+    """The transcripts that pass the gate, and one error for each that does not."""
+    if not screen:
+        return list(found), []
+    passed: list[Transcript] = []
+    refused: list[TranscriptError] = []
+    allowed = tuple(allow)
+    for transcript in found:
+        where = file if len(found) == 1 else f"{file} (transcript {transcript.id})"
+        try:
+            _refuse_identifiers(transcript, allowed, where)
+        except NotAnonymizedError as error:
+            refused.append(error)
+        else:
+            passed.append(transcript)
+    return passed, refused
 
 
 def parse_transcript_bytes(
@@ -354,6 +396,8 @@ def load_transcripts(
     columns: TableColumns | None = None,
     progress: bool | None = None,
     max_bytes: int | None = None,
+    screen: bool = True,
+    allow: Iterable[str] = (),
 ) -> list[Transcript]:
     """Read every transcript of a file or of a folder of files.
 
@@ -401,7 +445,11 @@ def load_transcripts(
     if not Path(source).is_dir():
         if format is None or (isinstance(format, str) and not format):
             format = format_for_path(source)
-        return _load_all(source, _format_named(format, source), roles, columns, max_bytes)
+        found = _load_all(source, _format_named(format, source), roles, columns, max_bytes)
+        passed, refused = _screened(found, source, screen, allow)
+        if refused:
+            raise TranscriptLoadErrors(refused, passed, source)
+        return passed
     files = _transcript_files(source, format)
     from tqdm.auto import tqdm  # type: ignore[import-untyped,unused-ignore]
 
@@ -418,8 +466,10 @@ def load_transcripts(
         except TranscriptError as error:
             errors.append(error)
             continue
-        loaded.extend(found)
         origin.update((transcript.id, file) for transcript in found)
+        passed, refused = _screened(found, file, screen, allow)
+        loaded.extend(passed)
+        errors.extend(refused)
     if errors:
         raise TranscriptLoadErrors(errors, loaded, source)
     return loaded
