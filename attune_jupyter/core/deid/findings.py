@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from attune_jupyter.core.transcript import TranscriptError
 
@@ -29,19 +29,7 @@ Category = Literal[
 ]
 
 #: Every category, in the order used for documentation.
-CATEGORIES: tuple[Category, ...] = (
-    "person_name",
-    "phone",
-    "email",
-    "url",
-    "ip_address",
-    "national_id",
-    "record_number",
-    "street_address",
-    "postcode",
-    "date",
-    "age_over_89",
-)
+CATEGORIES: tuple[Category, ...] = get_args(Category)
 
 #: The tag :func:`~attune_jupyter.core.deid.deidentify` writes for each category other than
 #: names (names get numbered tags, ``[PERSON_1]``, ``[PERSON_2]``, ...).

@@ -41,12 +41,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 
+from attune_jupyter.core.readers.cues import (
+    NumberedLine,
+    blocks,
+    looks_like_timing,
+    timing_excerpt,
+    timing_in_text,
+)
 from attune_jupyter.core.readers.plain_text import SpeakerLabelRule, clock_seconds
 from attune_jupyter.core.readers.segments import Segment, transcript_from_segments
 from attune_jupyter.core.transcript import Transcript, TranscriptError
-
-#: A numbered line of the file.
-_Line = tuple[int, str]
 
 _EXPECTED_TIMING = "hh:mm:ss.mmm --> hh:mm:ss.mmm"
 
@@ -54,13 +58,6 @@ _HEADER = re.compile(r"WEBVTT(?:[ \t].*)?")
 _SKIPPED_BLOCK = re.compile(r"(?:NOTE|STYLE|REGION)(?:[ \t].*)?")
 _TIMESTAMP = r"(?:(\d+):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 _TIMING = re.compile(rf"{_TIMESTAMP}[ \t]*-->[ \t]*{_TIMESTAMP}(?:[ \t]+.*)?")
-#: What a timing line starts with, well-formed or not (``00:01 -> 00:02`` is meant as one too):
-#: digits, colons, full stops and commas with at least one ``digits:digits`` group, then an arrow.
-#: ``2->3 times a week`` is not one.
-_TIMING_SHAPE = re.compile(r"(?=[\d:.,]*?\d:\d)\d[\d:.,]*[ \t]*-+>")
-#: The leading part of a timing line that is safe to quote in a message: digits and arrows.
-_TIMING_EXCERPT = re.compile(r"[\d:.,\-> \t]*")
-
 #: Voice tags open (group 1: the speaker) or close a speaker's span.
 _VOICE = re.compile(r"<v(?:\.[^\s>]{0,100})?(?:[ \t]+([^>]{0,200}))?>|</v>")
 _CUE_TAG = re.compile(
@@ -122,40 +119,27 @@ def parse_webvtt(
     return transcript_from_segments(segments, joiner=" ", roles=roles, id=id, source=source)
 
 
-def _cue_blocks(lines: list[str]) -> Iterator[list[_Line]]:
+def _cue_blocks(lines: list[str]) -> Iterator[list[NumberedLine]]:
     """The blocks after the header that are not NOTE, STYLE or REGION blocks."""
-    blocks = _blocks(lines)
-    header = next(blocks)[1:]
-    if any(_looks_like_timing(line) for _, line in header):
+    cue_blocks = blocks(lines)
+    header = next(cue_blocks)[1:]
+    if any(looks_like_timing(line) for _, line in header):
         # No blank line after the header: the lines after WEBVTT already are a cue.
         yield header
-    for block in blocks:
+    for block in cue_blocks:
         if _SKIPPED_BLOCK.fullmatch(block[0][1].strip()) is None:
             yield block
 
 
-def _blocks(lines: list[str]) -> Iterator[list[_Line]]:
-    """Runs of non-blank lines, with their 1-based line numbers."""
-    block: list[_Line] = []
-    for number, line in enumerate(lines, start=1):
-        if line.strip():
-            block.append((number, line))
-        elif block:
-            yield block
-            block = []
-    if block:
-        yield block
-
-
 def _read_cue(
-    cue: list[_Line], rule: SpeakerLabelRule, seen: set[str], source: str | None
+    cue: list[NumberedLine], rule: SpeakerLabelRule, seen: set[str], source: str | None
 ) -> list[Segment]:
     """The segments of one cue; ``seen`` collects the speaker labels of the file's cue texts."""
     timing_at = _timing_index(cue, source)
     start, end = _parse_timing(*cue[timing_at], source)
     text_lines = cue[timing_at + 1 :]
     for number, line in text_lines:
-        if _TIMING_SHAPE.match(line.strip()):
+        if timing_in_text(line):
             raise TranscriptError(
                 "a cue timing line inside cue text; is the blank line before it missing?",
                 source,
@@ -165,10 +149,10 @@ def _read_cue(
     return [Segment(speaker, said, start, end) for speaker, said in _speakers(cue_text, rule, seen)]
 
 
-def _timing_index(cue: list[_Line], source: str | None) -> int:
+def _timing_index(cue: list[NumberedLine], source: str | None) -> int:
     """0 or 1: where the timing line is (after an optional identifier line)."""
     for index in (0, 1):
-        if index < len(cue) and _looks_like_timing(cue[index][1]):
+        if index < len(cue) and looks_like_timing(cue[index][1]):
             return index
     number = cue[1][0] if len(cue) > 1 else cue[0][0]
     raise TranscriptError(
@@ -178,16 +162,12 @@ def _timing_index(cue: list[_Line], source: str | None) -> int:
     )
 
 
-def _looks_like_timing(line: str) -> bool:
-    return "-->" in line or _TIMING_SHAPE.match(line.strip()) is not None
-
-
 def _parse_timing(number: int, line: str, source: str | None) -> tuple[float, float]:
     """Start and end seconds of a timing line."""
     match = _TIMING.fullmatch(line.strip())
     if match is None:
         raise TranscriptError(
-            f"malformed cue timing line{_excerpt(line)}; expected '{_EXPECTED_TIMING}' "
+            f"malformed cue timing line{timing_excerpt(line)}; expected '{_EXPECTED_TIMING}' "
             "(hours optional, a full stop before the milliseconds)",
             source,
             number,
@@ -195,15 +175,8 @@ def _parse_timing(number: int, line: str, source: str | None) -> tuple[float, fl
     groups = match.groups()
     start, end = clock_seconds(*groups[:4]), clock_seconds(*groups[4:])
     if end < start:
-        raise TranscriptError(f"cue ends before it starts{_excerpt(line)}", source, number)
+        raise TranscriptError(f"cue ends before it starts{timing_excerpt(line)}", source, number)
     return start, end
-
-
-def _excerpt(timing_line: str) -> str:
-    """The digits-and-arrows start of a timing line, quoted, or ``""`` (never other text)."""
-    match = _TIMING_EXCERPT.match(timing_line.strip())
-    quoted = match.group(0)[:40].strip() if match else ""
-    return f" '{quoted}'" if quoted else ""
 
 
 def _speakers(
