@@ -1,8 +1,8 @@
-"""The ``attune`` command: check transcripts for identifiers and convert them, from a terminal or
-a course's own CI.
+"""The ``attune`` command: check transcripts for identifiers, import them into a store and
+convert them, from a terminal or a course's own CI.
 
-Every error is one clear line on stderr; exit codes: 0 all well, 1 identifiers found (``check``),
-2 a file could not be read or written.
+Every error is one clear line on stderr; exit codes: 0 all well, 1 identifiers found (``check``,
+``import``), 2 a file, course file or store could not be read or written.
 """
 
 from __future__ import annotations
@@ -14,9 +14,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from attune_jupyter._version import __version__
-from attune_jupyter.core.deid import screen
+from attune_jupyter.core.course import CourseFileError, CourseSettings, find_course_file
+from attune_jupyter.core.deid import NotAnonymizedError, screen
 from attune_jupyter.core.readers import TranscriptLoadErrors, load_transcripts
 from attune_jupyter.core.transcript import Transcript, TranscriptError
+from attune_jupyter.core.users import current_user
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -36,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="attune",
-        description="Check transcripts for identifying details and convert them.",
+        description="Check transcripts for identifying details, import them and convert them.",
     )
     parser.add_argument("--version", action="version", version=f"attune-jupyter {__version__}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
@@ -50,14 +52,42 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     check.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
-    check.add_argument(
-        "--allow",
-        action="append",
-        default=[],
-        metavar="WORD",
-        help="a word known to be safe (repeatable), e.g. a fictional name in a teaching case",
-    )
+    _add_gate_options(check)
     check.set_defaults(run=_check)
+
+    import_ = commands.add_parser(
+        "import",
+        help="screen transcripts and keep them in a store (exit 1 when any is refused)",
+        description=(
+            "Read transcripts, refuse those that still hold identifiers (as 'check' finds them), "
+            "and keep the others in the store, where courses and widgets can open them. "
+            "Importing the same transcript again changes nothing; a different transcript under "
+            "an id the store already holds is refused."
+        ),
+    )
+    import_.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    import_.add_argument(
+        "--store",
+        metavar="URL",
+        default=None,
+        help=(
+            "a SQLite file or postgresql:// URL (default: $ATTUNE_STORE, else attune.sqlite in "
+            "the current folder)"
+        ),
+    )
+    _add_gate_options(import_)
+    import_.add_argument(
+        "--override",
+        metavar="REASON",
+        help=(
+            "import transcripts the screen refuses anyway, recording this reason, who and when "
+            "in the store's audit record"
+        ),
+    )
+    import_.add_argument(
+        "--by", metavar="NAME", help="who imports (default: the JupyterHub user or login name)"
+    )
+    import_.set_defaults(run=_import)
 
     convert = commands.add_parser(
         "convert",
@@ -76,6 +106,36 @@ def _parser() -> argparse.ArgumentParser:
     )
     convert.set_defaults(run=_convert)
     return parser
+
+
+def _add_gate_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="a word known to be safe (repeatable), e.g. a fictional name in a teaching case",
+    )
+    command.add_argument(
+        "--course",
+        type=Path,
+        metavar="FILE",
+        help=(
+            "a course file whose [deid] allow list adds to --allow (default: the nearest "
+            "attune-course.toml in each PATH's folder or above)"
+        ),
+    )
+
+
+def _course_for(path: Path, given: Path | None) -> CourseSettings:
+    """The course settings for ``path``: the file given, or the one found; announced on stderr."""
+    found = given if given is not None else find_course_file(path)
+    if found is None:
+        return CourseSettings()
+    settings = CourseSettings.load(found)
+    words = len(settings.allow)
+    print(f"attune: using {found} ({words} allowed word{'s' * (words != 1)})", file=sys.stderr)
+    return settings
 
 
 def _load(paths: Sequence[Path]) -> tuple[list[Transcript], int]:
@@ -97,20 +157,81 @@ def _load(paths: Sequence[Path]) -> tuple[list[Transcript], int]:
 
 
 def _check(args: argparse.Namespace) -> int:
-    transcripts, failures = _load(args.paths)
+    try:
+        courses = {path: _course_for(path, args.course) for path in args.paths}
+    except CourseFileError as error:
+        print(f"attune: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
     found = 0
-    for transcript in transcripts:
-        findings = screen(transcript, allow=tuple(args.allow))
-        found += len(findings)
-        for finding in findings:
-            where = transcript.source or transcript.id
-            print(f"{where}: {finding.turn_id} {finding.category} {finding.masked!r}")
-    checked = len(transcripts)
+    checked = failures = 0
+    for path, course in courses.items():
+        transcripts, failed = _load([path])
+        failures += failed
+        checked += len(transcripts)
+        found += _print_findings(transcripts, (*args.allow, *course.allow))
     summary = f"{checked} transcript{'s' * (checked != 1)} checked, {found} possible identifiers"
     print(summary, file=sys.stderr)
     if failures:
         return EXIT_UNREADABLE
     return EXIT_FINDINGS if found else EXIT_OK
+
+
+def _print_findings(transcripts: Sequence[Transcript], allow: Sequence[str]) -> int:
+    """Print each transcript's findings, masked; returns how many there were."""
+    found = 0
+    for transcript in transcripts:
+        findings = screen(transcript, allow=allow)
+        found += len(findings)
+        for finding in findings:
+            where = transcript.source or transcript.id
+            print(f"{where}: {finding.turn_id} {finding.category} {finding.masked!r}")
+    return found
+
+
+def _import(args: argparse.Namespace) -> int:
+    from attune_jupyter.store import StoreError, open_store
+
+    by = args.by or current_user()
+    refused = failures = 0
+    try:
+        with open_store(args.store) as store:
+            print(f"attune: importing into {store.url}", file=sys.stderr)
+            for path in args.paths:
+                loaded: list[Transcript] = []
+                try:
+                    loaded = load_transcripts(
+                        path,
+                        progress=None if sys.stderr.isatty() else False,
+                        allow=args.allow,
+                        course=_course_for(path, args.course),
+                        override=args.override,
+                        store=store,
+                        by=by,
+                    )
+                except TranscriptLoadErrors as errors:
+                    loaded = errors.loaded
+                    for error in errors.errors:
+                        refused += isinstance(error, NotAnonymizedError)
+                        failures += not isinstance(error, NotAnonymizedError)
+                        print(f"attune: {error}", file=sys.stderr)
+                except TranscriptError as error:
+                    failures += 1
+                    print(f"attune: {error}", file=sys.stderr)
+                for transcript in loaded:
+                    try:
+                        status = store.import_transcript(transcript, by, source=transcript.source)
+                    except StoreError as error:
+                        failures += 1
+                        print(f"attune: {transcript.source}: {error}", file=sys.stderr)
+                        continue
+                    turns = len(transcript)
+                    print(f"{status} {transcript.id} ({turns} turn{'s' * (turns != 1)})")
+    except (StoreError, CourseFileError, ValueError) as error:
+        print(f"attune: {error}", file=sys.stderr)
+        return EXIT_UNREADABLE
+    if failures:
+        return EXIT_UNREADABLE
+    return EXIT_FINDINGS if refused else EXIT_OK
 
 
 def _convert(args: argparse.Namespace) -> int:

@@ -118,6 +118,8 @@ def cpu_best(repeats: int, work: Callable[[], object]) -> float:
 
 
 def quality(dialogues: list[Dialogue], examples: int) -> None:
+    variants = [d for d in dialogues if d.variant]
+    dialogues = [d for d in dialogues if not d.variant]
     planted = [d for d in dialogues if not d.clean]
     clean = [d for d in dialogues if d.clean]
     hits: dict[str, list[tuple[bool, bool, bool]]] = defaultdict(list)
@@ -225,6 +227,67 @@ def quality(dialogues: list[Dialogue], examples: int) -> None:
             print(
                 f"      e.g. {text!r} -> planted {text[p.start : p.end]!r}; got: {got or 'nothing'}"
             )
+    if variants:
+        print()
+        variant_quality(variants, examples)
+
+
+def variant_quality(dialogues: list[Dialogue], examples: int) -> None:
+    """Recall and false findings on deid_corpus.generate_variants: further shapes and their traps,
+    reported apart so that the table above stays comparable from one round to the next."""
+    hits: dict[str, list[tuple[bool, bool, bool]]] = defaultdict(list)
+    by_form: dict[str, Counter[str]] = defaultdict(Counter)
+    missed: dict[str, list[str]] = defaultdict(list)
+    for d in (d for d in dialogues if not d.clean):
+        found = spans_by_turn(screen(transcript_of(d)))
+        for p in d.planted:
+            text = d.turns[p.turn][1]
+            result = match(p, found.get(p.turn, []))
+            hits[p.category].append(result)
+            by_form[p.category][p.form] += 0 if result[0] else 1
+            if not result[0]:
+                got = ", ".join(
+                    f"{c} {text[s:e]!r}"
+                    for s, e, c in found.get(p.turn, [])
+                    if s < p.end and p.start < e
+                )
+                missed[p.category].append(
+                    f"{text!r} -> planted {text[p.start : p.end]!r}; got: {got or 'nothing'}"
+                )
+    clean = [d for d in dialogues if d.clean]
+    trap_turns = sum(len(d.hard) for d in clean)
+    other_turns = sum(len(d.turns) for d in clean) - trap_turns
+    false: Counter[tuple[str, str]] = Counter()
+    trap_false = 0
+    for d in clean:
+        for f in screen(transcript_of(d)):
+            false[(f.category, f.text)] += 1
+            trap_false += int(f.turn_id[1:]) in d.hard
+    print(
+        f"Further shapes (deid_corpus.generate_variants, {len(dialogues) // 2} planted and "
+        f"{len(clean)} clean dialogues):"
+    )
+    print(f"{'category':<16}{'planted':>8}{'recall':>8}{'any cat':>9}{'exact':>7}")
+    for category, results in hits.items():
+        n = len(results)
+        print(
+            f"{category:<16}{n:>8}{sum(r[0] for r in results) / n:>8.3f}"
+            f"{sum(r[1] for r in results) / n:>9.3f}{sum(r[2] for r in results) / n:>7.3f}"
+        )
+        forms = [f"{form} {n}" for form, n in by_form[category].most_common() if n]
+        if forms:
+            print("    missed: " + ", ".join(forms))
+        for line in missed[category][:examples]:
+            print(f"      e.g. {line}")
+    print(
+        f"  false findings: {trap_false} in {trap_turns} turns with traps for these shapes "
+        f"({1000 * trap_false / max(trap_turns, 1):.2f} per 1,000), "
+        f"{sum(false.values()) - trap_false} in the other {other_turns} turns"
+    )
+    if false:
+        print(
+            "  most common: " + ", ".join(f"{t!r} ({c}) x{n}" for (c, t), n in false.most_common(8))
+        )
 
 
 def annomi() -> tuple[list[Transcript], float]:
@@ -279,14 +342,14 @@ def speed(seed: int, megabytes: float, annomi_set: list[Transcript], annomi_mb: 
         f"  screen():         {ours:.2f} s ({mb / ours:.1f} MB/s; target >= {SPEED_TARGET:g}: "
         f"{'met' if mb / ours >= SPEED_TARGET else 'NOT met'})"
     )
-    print(f"  ratio screen / baseline: {ours / base:.1f}x")
+    print(f"  ratio screen / baseline: {ours / base:.2f}x")
     if annomi_set:
         annomi_texts = [turn.text for t in annomi_set for turn in t.turns]
         ours_a = cpu_best(3, lambda: run_screen(annomi_set))
         base_a = cpu_best(3, lambda: run_baseline(annomi_texts))
         print(
             f"  AnnoMI-simple turn text ({annomi_mb:.2f} MB): screen {mb_s(annomi_mb, ours_a)}, "
-            f"baseline {mb_s(annomi_mb, base_a)}, ratio {ours_a / base_a:.1f}x"
+            f"baseline {mb_s(annomi_mb, base_a)}, ratio {ours_a / base_a:.2f}x"
         )
 
 
@@ -299,8 +362,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--mb", type=float, default=5.0, help="text for the speed run, in MB")
     parser.add_argument("--examples", type=int, default=2, help="missed examples per category")
+    parser.add_argument(
+        "--variants", type=int, default=120, help="dialogues of further shapes (0: none)"
+    )
     args = parser.parse_args()
-    quality(generate(args.seed), args.examples)
+    quality(generate(args.seed, variant_dialogues=args.variants), args.examples)
     print()
     annomi_set, annomi_mb = annomi()
     print()

@@ -108,6 +108,7 @@ class Dialogue:
     turns: list[tuple[str, str]] = field(default_factory=list)  # (role, text)
     planted: list[Planted] = field(default_factory=list)
     hard: set[int] = field(default_factory=set)  # clean turns made from the harder traps
+    variant: bool = False  # from generate_variants (further shapes, their own random stream)
 
 
 Value = tuple[str, int, int, str]  # text, span start, span end (within text), form
@@ -687,11 +688,17 @@ def _clean_turn(rng: random.Random, role: str) -> tuple[str, str, bool]:
 
 
 def generate(
-    seed: int = 2026, planted_dialogues: int = 600, clean_dialogues: int = 500, turns: int = 20
+    seed: int = 2026,
+    planted_dialogues: int = 600,
+    clean_dialogues: int = 500,
+    turns: int = 20,
+    variant_dialogues: int = 0,
 ) -> list[Dialogue]:
     """Dialogues of ``turns`` turns: planted ones (every 4th turn plants one identifier, the
     categories taken in turn so that each is planted about equally often, names twice as often)
-    and clean ones (no identifier; HARD_SHARE of their turns from the harder traps)."""
+    and clean ones (no identifier; HARD_SHARE of their turns from the harder traps). With
+    ``variant_dialogues``, :func:`generate_variants` adds that many more of each kind at the end,
+    leaving the dialogues before them unchanged."""
     rng = random.Random(seed)
     schedule = [c for c in _PLANTED_FRAMES for _ in range(2 if c == "person_name" else 1)]
     slot = 0
@@ -719,4 +726,187 @@ def generate(
                 dialogue.hard.add(t)
             dialogue.turns.append((role, text))
         dialogues.append(dialogue)
+    if variant_dialogues:
+        dialogues.extend(generate_variants(seed, variant_dialogues, turns))
     return dialogues
+
+
+# ------------------------------------------------------------------ variants (added 2026-11-26)
+# Further shapes of the structured categories, beyond the ones above: French, Spanish, Catalan,
+# Portuguese and Italian street forms, continental postcodes before a town, record numbers with
+# letter prefixes or after a comma, dotted and slashed phone numbers; and traps for them (counts
+# after a street-like word, a year before a town, a year after a record word). They come from
+# their own random stream, so that the dialogues of generate() before them stay as they were.
+
+_TOWNS = _words("Paris Lyon Marseille Roma Milano Madrid Sevilla Barcelona Lisboa Porto Kraków")
+
+
+def _street_variant(rng: random.Random) -> Value:
+    n = rng.randint(1, 240)
+    forms = [
+        (
+            "FR avenue/boulevard",
+            f"{n} {rng.choice(['avenue', 'boulevard'])} "
+            f"{rng.choice(['Jean Jaurès', 'de la République', 'Gambetta', 'des Champs-Élysées'])}",
+        ),
+        ("FR bis + d'", f"{n} bis rue d'{rng.choice(['Alésia', 'Orléans', 'Italie'])}"),
+        (
+            "FR place/chemin/allée/quai",
+            f"{n} {rng.choice(['place', 'chemin', 'allée', 'impasse', 'quai'])} "
+            f"{rng.choice(['du Marché', 'des Vignes', 'Saint-Michel', 'de la Gare'])}",
+        ),
+        ("FR number, Rue", f"{n}, Rue {rng.choice(['Pasteur', 'Nationale', 'Sainte-Catherine'])}"),
+        ("ES calle de, number", f"Calle de {rng.choice(['Alcalá', 'Toledo', 'Serrano'])}, {n}"),
+        (
+            "ES avenida/paseo/plaza",
+            f"{rng.choice(['Avenida', 'Paseo', 'Plaza'])} de "
+            f"{rng.choice(['Gracia', 'la Castellana', 'España'])} {n}",
+        ),
+        ("ES nº", f"Calle {rng.choice(['Mayor', 'Ancha', 'Real'])} nº {n}"),
+        ("CA carrer", f"Carrer de {rng.choice(['Balmes', 'Aragó', 'Provença'])} {n}"),
+        (
+            "PT rua/avenida/travessa",
+            f"{rng.choice(['Rua', 'Avenida', 'Travessa'])} "
+            f"{rng.choice(['da Prata', 'Augusta', 'do Carmo', 'da Liberdade'])}, {n}",
+        ),
+        (
+            "IT via/piazza/corso/viale",
+            f"{rng.choice(['Via', 'Piazza', 'Corso', 'Viale'])} "
+            f"{rng.choice(['Roma', 'Garibaldi', 'Vittorio Emanuele', 'dei Mille'])} {n}",
+        ),
+    ]
+    form, text = rng.choice(forms)
+    return _whole(text, form)
+
+
+def _postcode_variant(rng: random.Random) -> Value:
+    town = rng.choice(_TOWNS)
+    kind = rng.randrange(4)
+    if kind == 0:
+        code, form = f"{rng.randint(1000, 95999):05d}", "FR/IT/ES 5 digits + town"
+    elif kind == 1:
+        code, form = f"{rng.randint(1000, 9999)}-{_d(rng, 3)}", "PT 9999-999 + town"
+    elif kind == 2:
+        code, form = f"{_d(rng, 2)}-{_d(rng, 3)}", "PL 99-999 + town"
+    else:
+        code, form = f"{rng.randint(10000, 99999)}", "DE 5 digits + town"
+    return f"{code} {town}", 0, len(code), form
+
+
+def _record_variant(rng: random.Random) -> Value:
+    letters = rng.choice(["ACC", "REF", "PX", "HN", "INV", "K"])
+    forms = [
+        ("letters space digits", f"{letters} {_d(rng, 6)}"),
+        ("letters-digits-digits", f"{letters}-{_d(rng, 4)}-{_d(rng, 3)}"),
+        ("digits + letter", f"{rng.randint(1, 9)}{_d(rng, 6)}{rng.choice('ABKX')}"),
+        ("digits with slash", f"{_d(rng, 4)}/{_d(rng, 5)}"),
+        ("year-serial", f"{rng.randint(2015, 2024)}/{_d(rng, 4)}"),
+    ]
+    form, text = rng.choice(forms)
+    return _whole(text, form)
+
+
+def _phone_variant(rng: random.Random) -> Value:
+    pairs = " ".join(_d(rng, 2) for _ in range(4))
+    forms = [
+        ("FR dots", f"0{rng.choice('1234567')}.{pairs.replace(' ', '.')}"),
+        (
+            "DE slash",
+            f"0{rng.choice(['30', '40', '89', '221'])}/{rng.choice('2345678')}{_d(rng, 6)}",
+        ),
+        ("BE mobile", f"04{rng.randint(60, 99)} {pairs[:-3]}"),
+        ("IT +39", f"+39 3{_d(rng, 2)} {_d(rng, 3)} {_d(rng, 4)}"),
+    ]
+    form, text = rng.choice(forms)
+    return _whole(text, form)
+
+
+_VARIANT_MAKERS: dict[str, tuple[str, Callable[[random.Random], Value]]] = {
+    "street_v": ("street_address", _street_variant),
+    "postcode_v": ("postcode", _postcode_variant),
+    "record_v": ("record_number", _record_variant),
+    "phone_v": ("phone", _phone_variant),
+}
+
+_VARIANT_FRAMES: dict[str, list[tuple[str, str, str]]] = {
+    "street_address": [
+        ("we live at", "client", "We live at {street_v} now, near the school."),
+        ("moved to", "client", "She moved to {street_v} last year."),
+        ("address line", "client", "It's {street_v}, {postcode_v}."),
+        ("end", "client", "My dad's flat was at {street_v}."),
+    ],
+    "postcode": [
+        ("no cue", "client", "We're in {postcode_v} now, it's a quieter area."),
+        ("from", "client", "The letter came from {postcode_v}, the old address."),
+    ],
+    "record_number": [
+        ("cue, comma", "client", "My membership number, {record_v}, is on the card."),
+        ("cue: claim no.", "client", "The claim no. is {record_v}, they said."),
+        ("cue: hospital number", "therapist", "Your hospital number is {record_v}."),
+        ("cue: invoice, comma", "client", "I quoted the invoice number, {record_v}, twice."),
+        ("cue: client ID colon", "client", "My client ID: {record_v}."),
+    ],
+    "phone": [
+        ("no cue, end", "therapist", "The out-of-hours line is {phone_v}."),
+        ("no cue, mid", "client", "I wrote down {phone_v} on my hand."),
+        ("cue", "client", "Her number is {phone_v} if you need it."),
+    ],
+}
+
+#: Clean turns with traps for the patterns above.
+_VARIANT_TRAPS: list[tuple[str, str]] = [
+    ("client", "We went via Rome {num} times last summer."),
+    ("client", "We stayed {num} nights at the Plaza Hotel."),
+    ("client", "I paid {num}000 euros for the car."),
+    ("client", "In {year} Berlin was where I wanted to be."),
+    ("client", "Since {year} Paris has felt like home."),
+    ("client", "My case dragged on from {year} to {year}."),
+    ("client", "The reference letter was from {year}, I think."),
+    ("client", "Room {num}, Ward {hour}, that's where I was."),
+    ("client", "Version {hour}.0.{num} of the app kept crashing."),
+    ("client", "We walked {num} km along the avenue by the river."),
+    ("client", "It was 0.5 mg, then {num} mg by {month}."),
+    ("client", "Policy {hour} and {num} apply to me, apparently."),
+    ("therapist", "You scored {num} out of 27 on the PHQ-9."),
+    ("client", "Our street had {num} houses and a plaza, {num} of them empty."),
+]
+
+
+def generate_variants(seed: int = 2026, dialogues: int = 120, turns: int = 20) -> list[Dialogue]:
+    """``dialogues`` planted dialogues of the further shapes (every 4th turn, categories in turn)
+    and as many clean ones, a quarter of whose turns hold the traps for them."""
+    rng = random.Random(f"variants-{seed}")
+    categories = list(_VARIANT_FRAMES)
+    saved = dict(_MAKERS)
+    _MAKERS.update(_VARIANT_MAKERS)  # _fill looks makers up there
+    try:
+        result: list[Dialogue] = []
+        slot = 0
+        for i in range(dialogues):
+            dialogue = Dialogue(f"variant-{i:04d}", clean=False, variant=True)
+            for t in range(turns):
+                if t % 4 == 1:
+                    category = categories[slot % len(categories)]
+                    slot += 1
+                    context, role, template = rng.choice(_VARIANT_FRAMES[category])
+                    text, planted = _fill(rng, template, context, t)
+                    dialogue.planted.extend(planted)
+                else:
+                    role, text, _ = _clean_turn(rng, "therapist" if t % 2 == 0 else "client")
+                dialogue.turns.append((role, text))
+            result.append(dialogue)
+        for i in range(dialogues):
+            dialogue = Dialogue(f"variant-clean-{i:04d}", clean=True, variant=True)
+            for t in range(turns):
+                if rng.random() < 0.25:
+                    role, template = rng.choice(_VARIANT_TRAPS)
+                    text, _ = _fill(rng, template, "", 0)
+                    dialogue.hard.add(t)
+                else:
+                    role, text, _ = _clean_turn(rng, "therapist" if t % 2 == 0 else "client")
+                dialogue.turns.append((role, text))
+            result.append(dialogue)
+        return result
+    finally:
+        _MAKERS.clear()
+        _MAKERS.update(saved)

@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.core.codebook import Code, Codebook, CodebookError
+from attune_jupyter.core.course import CourseFileError, CourseSettings
 from attune_jupyter.core.deid import Finding, NotAnonymizedError, deidentify, screen
-from attune_jupyter.core.readers import load_transcript, load_transcripts, parse_transcript
+from attune_jupyter.core.readers import (
+    TranscriptLoadErrors,
+    load_transcript,
+    load_transcripts,
+    parse_transcript,
+)
 from attune_jupyter.core.transcript import (
     ROLES,
     Role,
@@ -27,12 +33,15 @@ __all__ = [
     "Code",
     "Codebook",
     "CodebookError",
+    "CourseFileError",
+    "CourseSettings",
     "Finding",
     "NotAnonymizedError",
     "Role",
     "Transcript",
     "TranscriptChangedWarning",
     "TranscriptError",
+    "TranscriptLoadErrors",
     "Turn",
     "deidentify",
     "infer_role",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import posixpath
 from typing import TYPE_CHECKING, Any, cast
 
 import tornado.web
@@ -18,6 +19,8 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from jupyter_server.utils import ensure_async
 
+from attune_jupyter.core.course import COURSE_FILE_NAME, CourseFileError, CourseSettings
+from attune_jupyter.core.deid import Finding, screen
 from attune_jupyter.core.readers import format_for_path, parse_transcript_bytes
 from attune_jupyter.core.transcript import TranscriptError
 
@@ -58,7 +61,13 @@ class AttuneHandler(ExtensionHandlerMixin, APIHandler):
 
 
 class TranscriptHandler(AttuneHandler):
-    """``GET /attune/api/transcripts?path=P``: parse the transcript file P (server-relative)."""
+    """``GET /attune/api/transcripts?path=P``: parse the transcript file P (server-relative).
+
+    The reply also lists the possible identifiers the screen finds (masked, with their offsets),
+    taking the allow-list of the nearest ``attune-course.toml`` at or above P's folder into
+    account, so that the viewer can warn before a transcript that still identifies someone is
+    shared or annotated.
+    """
 
     @tornado.web.authenticated
     @authorized
@@ -71,10 +80,38 @@ class TranscriptHandler(AttuneHandler):
             data = await self._read_file(path)
             format_name = self.get_query_argument("format", None) or format_for_path(path)
             transcript = parse_transcript_bytes(data, format_name, path=path)
+            course = await self._course_for(path)
         except TranscriptError as error:
             self.reply_transcript_error(error)
             return
-        self.finish({"path": path, "format": format_name, "transcript": transcript.to_dict()})
+        except CourseFileError as error:
+            self.set_status(422)
+            self._reply_error(422, str(error), "course file", None)
+            return
+        findings = screen(transcript, allow=course.allow)
+        self.finish(
+            {
+                "path": path,
+                "format": format_name,
+                "transcript": transcript.to_dict(),
+                "identifiers": [_finding_reply(finding) for finding in findings],
+            }
+        )
+
+    async def _course_for(self, path: str) -> CourseSettings:
+        """The settings of the nearest course file at or above ``path``'s folder, if any."""
+        cm = self.contents_manager
+        folder = posixpath.dirname(path)
+        while True:
+            candidate = posixpath.join(folder, COURSE_FILE_NAME) if folder else COURSE_FILE_NAME
+            if await ensure_async(cm.file_exists(candidate)):  # type: ignore[no-untyped-call]
+                model = await ensure_async(
+                    cm.get(candidate, content=True, type="file", format="base64")  # type: ignore[no-untyped-call]
+                )
+                return CourseSettings.parse(base64.b64decode(model["content"]), candidate)
+            if not folder:
+                return CourseSettings()
+            folder = posixpath.dirname(folder)
 
     async def _read_file(self, path: str) -> bytes:
         app = cast("AttuneServerApp", self.extensionapp)
@@ -93,3 +130,14 @@ class TranscriptHandler(AttuneHandler):
             cm.get(path, content=True, type="file", format="base64")  # type: ignore[no-untyped-call]
         )
         return base64.b64decode(model["content"])
+
+
+def _finding_reply(finding: Finding) -> dict[str, Any]:
+    """A finding as the TypeScript ``IIdentifierFinding``: masked, never the matched text."""
+    return {
+        "turn_id": finding.turn_id,
+        "start": finding.start,
+        "end": finding.end,
+        "category": finding.category,
+        "masked": finding.masked,
+    }

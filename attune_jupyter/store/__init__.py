@@ -26,6 +26,11 @@ Annotations key on ``(transcript_id, turn_id)``. Register the content an id name
 whether the id is ``"new"``, names the ``"same"`` content as before, or has ``"changed"`` (another
 file with the same id, or an edited file), in which case the original registration is kept.
 
+:meth:`Store.import_transcript` keeps a (screened) transcript's text in the store, so that a course
+can share it, and :meth:`Store.transcript` gives it back. Imports and overrides of the identifier
+gate (see :func:`attune_jupyter.load_transcript`'s ``override``) are written to an append-only
+audit record, :meth:`Store.audit_events`: who, when, and why.
+
 The frames returned by :meth:`Store.annotations`, :meth:`Store.history` and
 :meth:`Store.transcripts` are documented in
 :mod:`attune_jupyter.store.base`; the tables and schema versions in
@@ -41,17 +46,23 @@ from typing import Final
 
 from attune_jupyter.store.base import (
     ANNOTATION_COLUMNS,
+    AUDIT_COLUMNS,
     FINGERPRINT_MAX_LENGTH,
     HISTORY_COLUMNS,
     TRANSCRIPT_COLUMNS,
     AnnotationEvent,
     AnnotationNotFoundError,
+    AuditEvent,
+    ImportStatus,
     RegistrationStatus,
     SchemaVersionError,
     Store,
     StoreError,
+    TranscriptConflictError,
+    TranscriptNotFoundError,
     TranscriptRegistration,
     annotations_frame,
+    audit_frame,
     history_frame,
     transcripts_frame,
 )
@@ -60,6 +71,7 @@ from attune_jupyter.store.sql import SqlStore, mask_url
 
 __all__ = [
     "ANNOTATION_COLUMNS",
+    "AUDIT_COLUMNS",
     "DEFAULT_STORE_FILE",
     "FINGERPRINT_MAX_LENGTH",
     "HISTORY_COLUMNS",
@@ -68,13 +80,18 @@ __all__ = [
     "TRANSCRIPT_COLUMNS",
     "AnnotationEvent",
     "AnnotationNotFoundError",
+    "AuditEvent",
+    "ImportStatus",
     "RegistrationStatus",
     "SchemaVersionError",
     "SqlStore",
     "Store",
     "StoreError",
+    "TranscriptConflictError",
+    "TranscriptNotFoundError",
     "TranscriptRegistration",
     "annotations_frame",
+    "audit_frame",
     "default_store_location",
     "history_frame",
     "mask_url",

@@ -40,8 +40,8 @@ deleted) in the columns of the annotations frame other than ``annotation_id``.
 The transcripts frame
 ---------------------
 :meth:`Store.transcripts` returns one row per registered transcript (see
-:meth:`Store.register_transcript`), sorted by ``transcript_id`` (in pandas), with a fresh
-``RangeIndex``:
+:meth:`Store.register_transcript` and :meth:`Store.import_transcript`), sorted by
+``transcript_id`` (in pandas), with a fresh ``RangeIndex``:
 
 =============== ======================== =====================================================
 column          dtype                    meaning
@@ -51,7 +51,17 @@ fingerprint     ``str``                  the caller's fingerprint of the content
 turn_count      ``int64``                number of turns when registered
 registered_at   ``datetime64[ns, UTC]``  when the store registered it
 registered_by   ``str``                  who registered it
+text_stored     ``bool``                 whether the store holds the text (it was imported)
 =============== ======================== =====================================================
+
+The audit frame
+---------------
+:meth:`Store.audit_events` returns one row per audit event, in the order they were written:
+``event_id`` (``int64``), ``action`` (``"import_transcript"`` or ``"override_gate"``),
+``transcript_id``, ``actor``, ``at`` (``datetime64[ns, UTC]``) and ``details`` (``object``: a dict;
+for an override ``reason``, ``source``, ``fingerprint`` and ``findings``, the number of findings
+per category; for an import ``source``, ``fingerprint`` and ``turn_count``). It never holds
+transcript text or the text a finding matched.
 """
 
 from __future__ import annotations
@@ -66,21 +76,29 @@ from typing import Any, Final, Literal, Self
 import pandas as pd
 
 from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.transcript import Transcript
 
 __all__ = [
     "ANNOTATION_COLUMNS",
+    "AUDIT_COLUMNS",
     "FINGERPRINT_MAX_LENGTH",
     "HISTORY_COLUMNS",
     "TRANSCRIPT_COLUMNS",
     "Action",
     "AnnotationEvent",
     "AnnotationNotFoundError",
+    "AuditAction",
+    "AuditEvent",
+    "ImportStatus",
     "RegistrationStatus",
     "SchemaVersionError",
     "Store",
     "StoreError",
+    "TranscriptConflictError",
+    "TranscriptNotFoundError",
     "TranscriptRegistration",
     "annotations_frame",
+    "audit_frame",
     "history_frame",
     "transcripts_frame",
 ]
@@ -90,6 +108,12 @@ Action = Literal["create", "update", "delete"]
 
 RegistrationStatus = Literal["new", "same", "changed"]
 """Outcome of :meth:`Store.register_transcript`."""
+
+ImportStatus = Literal["imported", "unchanged"]
+"""Outcome of :meth:`Store.import_transcript`."""
+
+AuditAction = Literal["import_transcript", "override_gate"]
+"""The kinds of audit event (see the audit frame)."""
 
 FINGERPRINT_MAX_LENGTH: Final = 128
 """Longest fingerprint a store accepts: a digest, never the transcript text."""
@@ -124,8 +148,19 @@ TRANSCRIPT_COLUMNS: Final[tuple[str, ...]] = (
     "turn_count",
     "registered_at",
     "registered_by",
+    "text_stored",
 )
 """Columns of the transcripts frame, in order."""
+
+AUDIT_COLUMNS: Final[tuple[str, ...]] = (
+    "event_id",
+    "action",
+    "transcript_id",
+    "actor",
+    "at",
+    "details",
+)
+"""Columns of the audit frame, in order."""
 
 _TIME_DTYPE: Final = "datetime64[ns, UTC]"
 _ANNOTATION_DTYPES: Final[Mapping[str, str]] = {
@@ -153,6 +188,15 @@ _TRANSCRIPT_DTYPES: Final[Mapping[str, str]] = {
     "turn_count": "int64",
     "registered_at": _TIME_DTYPE,
     "registered_by": "str",
+    "text_stored": "bool",
+}
+_AUDIT_DTYPES: Final[Mapping[str, str]] = {
+    "event_id": "int64",
+    "action": "str",
+    "transcript_id": "str",
+    "actor": "str",
+    "at": _TIME_DTYPE,
+    "details": "object",
 }
 
 
@@ -174,6 +218,17 @@ class AnnotationNotFoundError(StoreError, KeyError):
 
 class SchemaVersionError(StoreError):
     """The database was written by a newer attune-jupyter, or cannot be upgraded."""
+
+
+class TranscriptNotFoundError(StoreError, KeyError):
+    """The store holds no text for the transcript id asked for. Also a :class:`KeyError`."""
+
+    def __str__(self) -> str:
+        return RuntimeError.__str__(self)
+
+
+class TranscriptConflictError(StoreError):
+    """An import names a transcript id that the store already holds with different content."""
 
 
 @dataclass(frozen=True)
@@ -235,11 +290,40 @@ class TranscriptRegistration:
     status: RegistrationStatus
 
 
+@dataclass(frozen=True)
+class AuditEvent:
+    """One entry of the append-only audit record (see the audit frame).
+
+    Parameters
+    ----------
+    event_id:
+        Increasing number; gives the order in which the store wrote the events.
+    action:
+        ``"import_transcript"`` or ``"override_gate"``.
+    transcript_id:
+        The transcript concerned.
+    actor:
+        Who did it.
+    at:
+        When the store wrote the event (UTC, timezone-aware).
+    details:
+        What the audit frame's ``details`` column holds for this action.
+    """
+
+    event_id: int
+    action: AuditAction
+    transcript_id: str
+    actor: str
+    at: datetime
+    details: Mapping[str, Any]
+
+
 class Store(abc.ABC):
     """Where annotations live, and the history of every change to them.
 
     Every write (:meth:`add_annotation`, :meth:`update_annotation`, :meth:`delete_annotation`,
-    :meth:`register_transcript`) is committed durably before the method returns, together with its
+    :meth:`register_transcript`, :meth:`import_transcript`, :meth:`record_gate_override`) is
+    committed durably before the method returns, together with its
     history event if any. Implementations are safe to use from several threads. A
     store is a context manager that closes itself.
 
@@ -391,6 +475,94 @@ class Store(abc.ABC):
         """Registered transcripts as the transcripts frame described in this module's docstring."""
 
     @abc.abstractmethod
+    def import_transcript(
+        self, transcript: Transcript, by: str, *, source: str | None = None
+    ) -> ImportStatus:
+        """Keep a transcript's text in the store, registered under its id, with an audit event.
+
+        The caller screens it first (the ``attune import`` command and
+        :func:`attune_jupyter.core.readers.load_transcripts` do): the store keeps what it is given.
+
+        Parameters
+        ----------
+        transcript:
+            The transcript; its :meth:`~attune_jupyter.core.transcript.Transcript.fingerprint` is
+            registered.
+        by:
+            Who imports it.
+        source:
+            Where it was read from (a file name), for the audit record; by default
+            ``transcript.source``.
+
+        Returns
+        -------
+        ImportStatus
+            ``"imported"`` when the text was stored now (also for an id registered earlier, by an
+            Annotator, with the same content); ``"unchanged"`` when the store already held it.
+
+        Raises
+        ------
+        TranscriptConflictError
+            When the id is registered with different content; nothing is written.
+        """
+
+    @abc.abstractmethod
+    def transcript(self, transcript_id: str) -> Transcript:
+        """The text of an imported transcript, exactly as it was imported.
+
+        Raises
+        ------
+        TranscriptNotFoundError
+            When no transcript with that id was imported.
+        """
+
+    @abc.abstractmethod
+    def record_gate_override(
+        self,
+        transcript: Transcript,
+        *,
+        reason: str,
+        findings: Mapping[str, int],
+        by: str,
+        source: str | None = None,
+    ) -> AuditEvent:
+        """Record that ``by`` loaded a transcript the identifier gate refused, and why.
+
+        Parameters
+        ----------
+        transcript:
+            The transcript let through (only its id and fingerprint are kept).
+        reason:
+            Why (non-blank), in the user's words.
+        findings:
+            Number of findings per category (never the matched text).
+        by:
+            Who overrode the gate.
+        source:
+            Where it was read from; by default ``transcript.source``.
+
+        Returns
+        -------
+        AuditEvent
+            As stored.
+
+        Raises
+        ------
+        ValueError
+            When ``reason`` or ``by`` is blank or ``findings`` is not counts per category.
+        """
+
+    @abc.abstractmethod
+    def audit_events(self, transcript_id: str | None = None) -> pd.DataFrame:
+        """The audit record as the audit frame described in this module's docstring.
+
+        Parameters
+        ----------
+        transcript_id:
+            When given, only that transcript's events.
+        """
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Release connections. Idempotent; any later call other than ``close`` raises."""
 
@@ -487,13 +659,17 @@ def history_frame(events: Iterable[AnnotationEvent]) -> pd.DataFrame:
     return _frame(rows, HISTORY_COLUMNS, _HISTORY_DTYPES, ["event_id"])
 
 
-def transcripts_frame(registrations: Iterable[TranscriptRegistration]) -> pd.DataFrame:
+def transcripts_frame(
+    registrations: Iterable[TranscriptRegistration], text_stored: Iterable[str] = ()
+) -> pd.DataFrame:
     """Build the transcripts frame (see the module docstring) from registrations.
 
     Parameters
     ----------
     registrations:
         Stored registrations, in any order (their ``status`` is not a column).
+    text_stored:
+        Ids of the transcripts whose text the store holds.
 
     Returns
     -------
@@ -501,6 +677,7 @@ def transcripts_frame(registrations: Iterable[TranscriptRegistration]) -> pd.Dat
         A new frame with :data:`TRANSCRIPT_COLUMNS`, sorted by ``transcript_id``; empty but fully
         typed when there are none.
     """
+    stored = frozenset(text_stored)
     rows = [
         {
             "transcript_id": r.transcript_id,
@@ -508,7 +685,24 @@ def transcripts_frame(registrations: Iterable[TranscriptRegistration]) -> pd.Dat
             "turn_count": r.turn_count,
             "registered_at": r.registered_at,
             "registered_by": r.registered_by,
+            "text_stored": r.transcript_id in stored,
         }
         for r in registrations
     ]
     return _frame(rows, TRANSCRIPT_COLUMNS, _TRANSCRIPT_DTYPES, ["transcript_id"])
+
+
+def audit_frame(events: Iterable[AuditEvent]) -> pd.DataFrame:
+    """Build the audit frame (see the module docstring) from events, sorted by ``event_id``."""
+    rows = [
+        {
+            "event_id": e.event_id,
+            "action": e.action,
+            "transcript_id": e.transcript_id,
+            "actor": e.actor,
+            "at": e.at,
+            "details": dict(e.details),
+        }
+        for e in events
+    ]
+    return _frame(rows, AUDIT_COLUMNS, _AUDIT_DTYPES, ["event_id"])

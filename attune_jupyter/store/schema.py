@@ -22,6 +22,17 @@ Tables
     ``turn_count``, ``registered_at`` (UTC) and ``registered_by``. A row is written once and never
     changed. Annotations do not reference it (a transcript may be annotated before it is
     registered).
+``transcript_texts`` (schema 2)
+    The text of imported transcripts: ``transcript_id`` (primary key, a registered id),
+    ``content`` (the transcript in the project's versioned JSON transcript format, see
+    :mod:`attune_jupyter.core.readers.json_format`), ``stored_at`` (UTC) and ``stored_by``.
+    Written once by an import, never changed: its fingerprint is the registry's.
+``audit_events`` (schema 2)
+    Append-only record of decisions about transcripts that a course may need to account for:
+    ``event_id`` (increasing, never reused), ``action`` (``import_transcript`` or
+    ``override_gate``), ``transcript_id``, ``actor``, ``at`` (UTC) and ``details`` (JSON text:
+    for an override the reason, the source file and the number of findings per category, never
+    the matched text). Rows are never updated or deleted.
 
 Times are stored through :class:`UTCDateTime`: ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL, ISO 8601
 text with an explicit ``+00:00`` offset on SQLite (fixed width, so text order is time order). Both
@@ -51,6 +62,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -70,28 +82,31 @@ from sqlalchemy.types import TypeEngine
 from attune_jupyter.store.base import FINGERPRINT_MAX_LENGTH, SchemaVersionError, StoreError
 
 __all__ = [
+    "AUDIT_ACTIONS",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "Migration",
     "UTCDateTime",
     "annotations_table",
+    "audit_table",
     "check_readable",
     "ensure_schema",
     "events_table",
     "meta_table",
     "metadata",
     "read_schema_version",
+    "transcript_texts_table",
     "transcripts_table",
 ]
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 """The schema version this attune-jupyter writes, and the newest it can read."""
 
 Migration = Callable[[Connection], None]
 """An upgrade step: given a connection inside the upgrade transaction, change version v to v + 1."""
 
 MIGRATIONS: dict[int, Migration] = {}
-"""Upgrade steps by the version they upgrade *from*. Empty while there is only version 1."""
+"""Upgrade steps by the version they upgrade *from* (filled in after the tables below)."""
 
 _VERSION_KEY: Final = "schema_version"
 
@@ -206,6 +221,48 @@ transcripts_table: Final = Table(
     ),
     CheckConstraint("turn_count >= 0", name="turn_count"),
 )
+
+transcript_texts_table: Final = Table(
+    "transcript_texts",
+    metadata,
+    Column(
+        "transcript_id",
+        String,
+        ForeignKey(transcripts_table.c.transcript_id),
+        primary_key=True,
+    ),
+    Column("content", Text, nullable=False),
+    Column("stored_at", UTCDateTime, nullable=False),
+    Column("stored_by", String, nullable=False),
+)
+
+AUDIT_ACTIONS: Final = ("import_transcript", "override_gate")
+"""What an audit event records: a transcript imported, or the identifier gate overridden."""
+
+audit_table: Final = Table(
+    "audit_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("action", String(32), nullable=False),
+    Column("transcript_id", String, nullable=False),
+    Column("actor", String, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("details", Text, nullable=False),
+    CheckConstraint(
+        "action IN (" + ", ".join(f"'{action}'" for action in AUDIT_ACTIONS) + ")", name="action"
+    ),
+    Index(None, "transcript_id"),
+    sqlite_autoincrement=True,  # as for annotation_events: ids are never reused
+)
+
+
+def _add_transcript_texts_and_audit(conn: Connection) -> None:
+    """Schema 1 -> 2: the imported transcripts' text and the audit record (new tables only)."""
+    transcript_texts_table.create(conn)
+    audit_table.create(conn)
+
+
+MIGRATIONS[1] = _add_transcript_texts_and_audit
 
 _ATTUNE_TABLES: Final = tuple(metadata.tables)
 # Any constant; taken by PostgreSQL sessions that create or upgrade the schema.

@@ -66,7 +66,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -90,16 +90,24 @@ from sqlalchemy import (
 )
 
 from attune_jupyter.core.annotation import Annotation, utc_now
+from attune_jupyter.core.readers.json_format import parse_json, transcript_json
+from attune_jupyter.core.transcript import Transcript, TranscriptError
 from attune_jupyter.store import schema
 from attune_jupyter.store.base import (
     FINGERPRINT_MAX_LENGTH,
     Action,
     AnnotationEvent,
     AnnotationNotFoundError,
+    AuditAction,
+    AuditEvent,
+    ImportStatus,
     Store,
     StoreError,
+    TranscriptConflictError,
+    TranscriptNotFoundError,
     TranscriptRegistration,
     annotations_frame,
+    audit_frame,
     history_frame,
     transcripts_frame,
 )
@@ -607,43 +615,138 @@ class SqlStore(Store):
         _check_turn_count(turn_count)
         _check_id(by, "by")
         with self._write("register a transcript") as conn:
-            found = self._select_transcript(conn, transcript_id, fingerprint)
-            if found is None:
-                new = TranscriptRegistration(
-                    transcript_id=transcript_id,
-                    fingerprint=fingerprint,
-                    turn_count=turn_count,
-                    registered_at=utc_now(),
-                    registered_by=by,
-                    status="new",
-                )
-                try:
-                    # The savepoint keeps the transaction usable if the insert fails.
-                    with conn.begin_nested():
-                        conn.execute(
-                            insert(schema.transcripts_table).values(
-                                transcript_id=new.transcript_id,
-                                fingerprint=new.fingerprint,
-                                turn_count=new.turn_count,
-                                registered_at=new.registered_at,
-                                registered_by=new.registered_by,
-                            )
-                        )
-                except exc.IntegrityError:
-                    # PostgreSQL: another session registered the id after our read and has
-                    # committed (our insert waited for it). Compare with its registration.
-                    found = self._select_transcript(conn, transcript_id, fingerprint)
-                    if found is None:  # not a duplicate id after all
-                        raise
-                else:
-                    found = new
+            found = self._register(conn, transcript_id, fingerprint, turn_count, by)
         log.debug("registered transcript %s: %s", transcript_id, found.status)
         return found
 
     def transcripts(self) -> pd.DataFrame:
+        texts = schema.transcript_texts_table
         with self._read("read the transcripts") as conn:
             rows = conn.execute(select(schema.transcripts_table)).all()
-        return transcripts_frame(_registration_from_row(row, row.fingerprint) for row in rows)
+            stored = conn.execute(select(texts.c.transcript_id)).scalars().all()
+        return transcripts_frame(
+            (_registration_from_row(row, row.fingerprint) for row in rows), stored
+        )
+
+    def import_transcript(
+        self, transcript: Transcript, by: str, *, source: str | None = None
+    ) -> ImportStatus:
+        if not isinstance(transcript, Transcript):
+            raise TypeError(f"transcript must be a Transcript, not {type(transcript).__name__}")
+        _check_id(by, "by")
+        fingerprint = transcript.fingerprint()
+        content = transcript_json(transcript)
+        texts = schema.transcript_texts_table
+        with self._write("import a transcript") as conn:
+            registered = self._register(conn, transcript.id, fingerprint, len(transcript), by)
+            if registered.status == "changed":
+                raise TranscriptConflictError(
+                    f"{self._url} already holds a different transcript with id "
+                    f"{transcript.id!r} (registered by {registered.registered_by} on "
+                    f"{registered.registered_at:%Y-%m-%d}); nothing was imported. Give this one "
+                    "another id (rename the file) if it is a different session"
+                )
+            held = conn.execute(
+                select(texts.c.transcript_id).where(texts.c.transcript_id == transcript.id)
+            ).first()
+            if held is not None:
+                return "unchanged"
+            try:
+                with conn.begin_nested():  # PostgreSQL: a concurrent import of the same id
+                    conn.execute(
+                        insert(texts).values(
+                            transcript_id=transcript.id,
+                            content=content,
+                            stored_at=utc_now(),
+                            stored_by=by,
+                        )
+                    )
+            except exc.IntegrityError:
+                return "unchanged"  # the registry already showed the content is the same
+            details = {
+                "source": transcript.source if source is None else source,
+                "fingerprint": fingerprint,
+                "turn_count": len(transcript),
+            }
+            self._audit(conn, "import_transcript", transcript.id, by, details)
+        log.info("imported transcript %s (%d turns)", transcript.id, len(transcript))
+        return "imported"
+
+    def transcript(self, transcript_id: str) -> Transcript:
+        _check_id(transcript_id, "transcript_id")
+        texts, registry = schema.transcript_texts_table, schema.transcripts_table
+        query = (
+            select(texts.c.content, registry.c.fingerprint)
+            .join(registry, registry.c.transcript_id == texts.c.transcript_id)
+            .where(texts.c.transcript_id == transcript_id)
+        )
+        with self._read("read a transcript") as conn:
+            row = conn.execute(query).first()
+        if row is None:
+            raise TranscriptNotFoundError(
+                f"{self._url} holds no imported transcript {transcript_id!r}"
+            )
+        where = f"{self._url} (transcript {transcript_id})"
+        try:
+            found = parse_json(row.content, source=where)
+        except TranscriptError as error:
+            damaged = f"the stored text of transcript {transcript_id!r} is damaged"
+            raise StoreError(damaged) from error
+        if found.fingerprint() != row.fingerprint:
+            raise StoreError(
+                f"the stored text of transcript {transcript_id!r} does not match its registered "
+                f"fingerprint in {self._url}; the database was changed outside attune-jupyter"
+            )
+        return found
+
+    def record_gate_override(
+        self,
+        transcript: Transcript,
+        *,
+        reason: str,
+        findings: Mapping[str, int],
+        by: str,
+        source: str | None = None,
+    ) -> AuditEvent:
+        if not isinstance(transcript, Transcript):
+            raise TypeError(f"transcript must be a Transcript, not {type(transcript).__name__}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError("an override needs a reason: say why this transcript may be loaded")
+        _check_id(by, "by")
+        counts: dict[str, int] = {}
+        for category, count in findings.items():
+            if not isinstance(category, str) or type(count) is not int or count < 0:
+                raise ValueError("findings must map categories to numbers of findings")
+            counts[category] = count
+        details = {
+            "reason": reason.strip(),
+            "source": transcript.source if source is None else source,
+            "fingerprint": transcript.fingerprint(),
+            "findings": counts,
+        }
+        with self._write("record a gate override") as conn:
+            event = self._audit(conn, "override_gate", transcript.id, by, details)
+        log.info("recorded a gate override for transcript %s by %s", transcript.id, by)
+        return event
+
+    def audit_events(self, transcript_id: str | None = None) -> pd.DataFrame:
+        table = schema.audit_table
+        query = select(table).order_by(table.c.event_id)
+        if transcript_id is not None:
+            query = query.where(table.c.transcript_id == _check_id(transcript_id, "transcript_id"))
+        with self._read("read the audit record") as conn:
+            rows = conn.execute(query).all()
+        return audit_frame(
+            AuditEvent(
+                event_id=row.event_id,
+                action=row.action,
+                transcript_id=row.transcript_id,
+                actor=row.actor,
+                at=row.at,
+                details=json.loads(row.details),
+            )
+            for row in rows
+        )
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -704,6 +807,70 @@ class SqlStore(Store):
         events = schema.events_table
         query = select(events.c.event_id).where(events.c.annotation_id == annotation_id).limit(1)
         return conn.execute(query).first() is not None
+
+    def _register(
+        self, conn: Connection, transcript_id: str, fingerprint: str, turn_count: int, by: str
+    ) -> TranscriptRegistration:
+        """Register inside the caller's write transaction; see :meth:`register_transcript`."""
+        found = self._select_transcript(conn, transcript_id, fingerprint)
+        if found is None:
+            new = TranscriptRegistration(
+                transcript_id=transcript_id,
+                fingerprint=fingerprint,
+                turn_count=turn_count,
+                registered_at=utc_now(),
+                registered_by=by,
+                status="new",
+            )
+            try:
+                # The savepoint keeps the transaction usable if the insert fails.
+                with conn.begin_nested():
+                    conn.execute(
+                        insert(schema.transcripts_table).values(
+                            transcript_id=new.transcript_id,
+                            fingerprint=new.fingerprint,
+                            turn_count=new.turn_count,
+                            registered_at=new.registered_at,
+                            registered_by=new.registered_by,
+                        )
+                    )
+            except exc.IntegrityError:
+                # PostgreSQL: another session registered the id after our read and has
+                # committed (our insert waited for it). Compare with its registration.
+                found = self._select_transcript(conn, transcript_id, fingerprint)
+                if found is None:  # not a duplicate id after all
+                    raise
+            else:
+                found = new
+        return found
+
+    @staticmethod
+    def _audit(
+        conn: Connection,
+        action: AuditAction,
+        transcript_id: str,
+        actor: str,
+        details: Mapping[str, Any],
+    ) -> AuditEvent:
+        at = utc_now()
+        result = conn.execute(
+            insert(schema.audit_table).values(
+                action=action,
+                transcript_id=transcript_id,
+                actor=actor,
+                at=at,
+                details=json.dumps(details, ensure_ascii=False, sort_keys=True),
+            )
+        )
+        (event_id,) = result.inserted_primary_key or (None,)
+        return AuditEvent(
+            event_id=int(event_id or 0),
+            action=action,
+            transcript_id=transcript_id,
+            actor=actor,
+            at=at,
+            details=details,
+        )
 
     @staticmethod
     def _record(

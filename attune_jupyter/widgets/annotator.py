@@ -7,9 +7,7 @@ it writes each change to the store before it shows it, so a tag that is on scree
 
 from __future__ import annotations
 
-import getpass
 import logging
-import os
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +18,7 @@ import traitlets
 from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.core.codebook import Codebook
 from attune_jupyter.core.transcript import TranscriptChangedWarning
+from attune_jupyter.core.users import current_user
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,11 +43,6 @@ def shared_default_store() -> Store:
     if store is None or store.closed:
         store = _shared_stores[location] = open_store(location)
     return store
-
-
-def default_annotator_name() -> str:
-    """The JupyterHub user when running on a hub, else the login name."""
-    return os.environ.get("JUPYTERHUB_USER") or getpass.getuser()
 
 
 class Annotator(anywidget.AnyWidget):
@@ -96,7 +90,7 @@ class Annotator(anywidget.AnyWidget):
     ) -> None:
         self._transcript = transcript
         self._codebook = codebook if codebook is not None else Codebook.default()
-        self._annotator = annotator or default_annotator_name()
+        self._annotator = annotator or current_user()
         self._store = store if store is not None else shared_default_store()
         self._turn_numbers = {turn.id: n for n, turn in enumerate(transcript.turns, start=1)}
         self._reports = 0

@@ -31,6 +31,19 @@ export interface ITranscriptReply {
   path: string;
   format: string;
   transcript: ITranscript;
+  /** Possible identifiers the server's screen found, masked; empty when none. */
+  identifiers: IIdentifierFinding[];
+}
+
+/** One possible identifier in a turn's text: where it is and what kind, never the text itself. */
+export interface IIdentifierFinding {
+  turn_id: string;
+  /** Offsets in the turn's text, counted in Unicode code points as Python counts (not UTF-16 units). */
+  start: number;
+  end: number;
+  category: string;
+  /** The matched text with every letter and digit replaced by a bullet. */
+  masked: string;
 }
 
 /** Error body of every attune-jupyter endpoint. */

@@ -7,7 +7,7 @@ import { ABCWidgetFactory, DocumentRegistry, DocumentWidget } from '@jupyterlab/
 import { Widget } from '@lumino/widgets';
 
 import { AttuneAPIError, fetchTranscript } from './api';
-import { ITranscript, ITurn } from './api-types';
+import { IIdentifierFinding, ITranscript, ITurn } from './api-types';
 
 /** Options shared by all Transcript viewers, set from the settings registry. */
 export const ViewerOptions = { showTimes: true };
@@ -34,10 +34,14 @@ export class TranscriptPanel extends Widget {
     this._status = document.createElement('div');
     this._status.className = 'jp-attune-TranscriptPanel-status';
     this._status.setAttribute('role', 'status');
+    this._identifiers = document.createElement('div');
+    this._identifiers.className = 'jp-attune-TranscriptPanel-identifiers';
+    this._identifiers.setAttribute('role', 'note');
+    this._identifiers.hidden = true;
     this._list = document.createElement('ol');
     this._list.className = 'jp-attune-TranscriptPanel-turns';
     this._list.setAttribute('aria-label', 'Transcript turns');
-    this.node.append(this._status, this._list);
+    this.node.append(this._status, this._identifiers, this._list);
     void _context.ready.then(() => this.refresh());
     _context.fileChanged.connect(() => void this.refresh(), this);
   }
@@ -56,35 +60,104 @@ export class TranscriptPanel extends Widget {
       if (request !== this._requests || this.isDisposed) {
         return;
       }
-      this.render(reply.transcript);
+      this.render(reply.transcript, reply.identifiers);
     } catch (error) {
       if (request !== this._requests || this.isDisposed) {
         return;
       }
       this._list.replaceChildren();
+      this._identifiers.hidden = true;
       const message = error instanceof AttuneAPIError ? error.message : String(error);
       this._status.textContent = `This file could not be shown as a transcript. ${message}`;
       this._status.dataset.state = 'error';
     }
   }
 
-  render(transcript: ITranscript): void {
+  render(transcript: ITranscript, identifiers: IIdentifierFinding[] = []): void {
     const speakers = new Set(transcript.turns.map(t => t.speaker));
     this._status.textContent = `${transcript.turns.length} turns · ${speakers.size} speakers`;
     this._status.dataset.state = 'ready';
+    this._identifiers.textContent = describeIdentifiers(identifiers);
+    this._identifiers.hidden = identifiers.length === 0;
+    const byTurn = new Map<string, IIdentifierFinding[]>();
+    for (const finding of identifiers) {
+      byTurn.set(finding.turn_id, [...(byTurn.get(finding.turn_id) ?? []), finding]);
+    }
     const fragment = document.createDocumentFragment();
     for (const turn of transcript.turns) {
-      fragment.append(renderTurn(turn));
+      fragment.append(renderTurn(turn, byTurn.get(turn.id) ?? []));
     }
     this._list.replaceChildren(fragment);
   }
 
   private readonly _status: HTMLDivElement;
+  private readonly _identifiers: HTMLDivElement;
   private readonly _list: HTMLOListElement;
   private _requests = 0;
 }
 
-function renderTurn(turn: ITurn): HTMLLIElement {
+/** What each identifier category is called in the viewer's notice (singular, plural). */
+const IDENTIFIER_NAMES: Record<string, [string, string]> = {
+  person_name: ['name', 'names'],
+  phone: ['phone number', 'phone numbers'],
+  email: ['e-mail address', 'e-mail addresses'],
+  url: ['web address', 'web addresses'],
+  ip_address: ['IP address', 'IP addresses'],
+  national_id: ['national id number', 'national id numbers'],
+  record_number: ['record or account number', 'record or account numbers'],
+  street_address: ['street address', 'street addresses'],
+  postcode: ['postcode', 'postcodes'],
+  date: ['date', 'dates'],
+  age_over_89: ['age over 89', 'ages over 89']
+};
+
+function identifierName(category: string, count: number): string {
+  const names = IDENTIFIER_NAMES[category] ?? [category, category];
+  return names[count === 1 ? 0 : 1];
+}
+
+/** The notice shown above a transcript that still holds possible identifiers. */
+export function describeIdentifiers(findings: IIdentifierFinding[]): string {
+  if (findings.length === 0) {
+    return '';
+  }
+  const counts = new Map<string, number>();
+  for (const finding of findings) {
+    counts.set(finding.category, (counts.get(finding.category) ?? 0) + 1);
+  }
+  const kinds = [...counts].map(([category, n]) => `${n} ${identifierName(category, n)}`);
+  const turns = [...new Set(findings.map(f => f.turn_id))];
+  const where = turns.length > 5 ? `${turns.slice(0, 5).join(', ')}, …` : turns.join(', ');
+  return (
+    `This transcript may still identify someone: ${kinds.join(', ')} (turn${turns.length === 1 ? '' : 's'} ${where}, marked below). ` +
+    'De-identify it before sharing or annotating it: attune_jupyter.deidentify in a notebook, or attune check in a terminal.'
+  );
+}
+
+/**
+ * Append `text` to `parent` as text nodes, with each finding's span in a <mark>. Offsets count
+ * code points (as Python does), so the text is split into code points first.
+ */
+function appendMarkedText(parent: HTMLElement, text: string, findings: IIdentifierFinding[]): void {
+  const points = Array.from(text);
+  let at = 0;
+  for (const finding of [...findings].sort((a, b) => a.start - b.start)) {
+    if (finding.start < at || finding.end > points.length) {
+      continue;
+    }
+    parent.append(points.slice(at, finding.start).join(''));
+    const mark = document.createElement('mark');
+    mark.className = 'jp-attune-Identifier';
+    mark.dataset.category = finding.category;
+    mark.title = `Possible identifier: ${identifierName(finding.category, 1)}`;
+    mark.textContent = points.slice(finding.start, finding.end).join('');
+    parent.append(mark);
+    at = finding.end;
+  }
+  parent.append(points.slice(at).join(''));
+}
+
+function renderTurn(turn: ITurn, findings: IIdentifierFinding[]): HTMLLIElement {
   const item = document.createElement('li');
   item.className = 'jp-attune-Turn';
   item.dataset.role = turn.role;
@@ -104,7 +177,7 @@ function renderTurn(turn: ITurn): HTMLLIElement {
   }
   const text = document.createElement('div');
   text.className = 'jp-attune-Turn-text';
-  text.textContent = turn.text;
+  appendMarkedText(text, turn.text, findings);
   item.append(header, text);
   return item;
 }

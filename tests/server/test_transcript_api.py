@@ -160,3 +160,40 @@ def test_bad_configuration_fails_loudly() -> None:
 
     with pytest.raises(TraitError, match="max_transcript_bytes must be positive"):
         AttuneServerApp(max_transcript_bytes=0)
+
+
+PLANTED = "Therapist: Hello.\nClient: Call Aisha on 07700 900123 — she knows.\n"
+
+
+async def test_possible_identifiers_are_listed_masked(jp_fetch: Any, jp_root_dir: Any) -> None:
+    (jp_root_dir / "intake.txt").write_text(PLANTED, encoding="utf-8")
+    response = await jp_fetch("attune", "api", "transcripts", params={"path": "intake.txt"})
+    reply = json.loads(response.body)
+    identifiers = reply["identifiers"]
+    assert [(f["turn_id"], f["category"]) for f in identifiers] == [
+        ("t2", "person_name"),
+        ("t2", "phone"),
+    ]
+    text = reply["transcript"]["turns"][1]["text"]
+    assert [text[f["start"] : f["end"]] for f in identifiers] == ["Aisha", "07700 900123"]
+    assert identifiers[1]["masked"] == "••••• ••••••"
+    assert all(set(f) == interface_keys("IIdentifierFinding") for f in identifiers)
+
+
+async def test_the_course_file_above_allows_its_words(jp_fetch: Any, jp_root_dir: Any) -> None:
+    (jp_root_dir / "course" / "week1").mkdir(parents=True)
+    (jp_root_dir / "course" / "week1" / "intake.txt").write_text(PLANTED, encoding="utf-8")
+    (jp_root_dir / "course" / "attune-course.toml").write_text(
+        'format_version = 1\n[deid]\nallow = ["Aisha"]\n', encoding="utf-8"
+    )
+    params = {"path": "course/week1/intake.txt"}
+    response = await jp_fetch("attune", "api", "transcripts", params=params)
+    assert [f["category"] for f in json.loads(response.body)["identifiers"]] == ["phone"]
+
+    (jp_root_dir / "course" / "attune-course.toml").write_text("format_version = [", "utf-8")
+    with pytest.raises(HTTPClientError) as caught:
+        await jp_fetch("attune", "api", "transcripts", params=params)
+    assert caught.value.code == 422
+    reply = json.loads(caught.value.response.body)
+    assert reply["reason"] == "course file"
+    assert reply["message"].startswith("course/attune-course.toml: is not valid TOML")

@@ -103,6 +103,37 @@ def test_transcript_text_is_shown_as_text_never_as_html(page: Page, lab: Lab) ->
     assert page.evaluate("window.__attuneInjected") is None
 
 
+def test_viewer_marks_possible_identifiers_and_says_what_they_are(page: Page, lab: Lab) -> None:
+    # The emoji before the name checks that Python's code-point offsets land on the right text.
+    (lab.root_dir / "intake.txt").write_text(
+        "Therapist: Who can we call?\nClient: 😊 <b>Call</b> Aisha on 07700 900123, any time.\n",
+        encoding="utf-8",
+    )
+    page.goto(lab.page_url("lab"))
+    item = page.locator(".jp-DirListing-item", has_text="intake.txt")
+    item.click(button="right")
+    page.locator(".lm-Menu-item[aria-haspopup='true']", has_text="Open With").hover()
+    page.get_by_role("menuitem", name=re.compile(r"^Transcript$")).click()
+
+    panel = page.locator(".jp-attune-TranscriptPanel")
+    notice = panel.get_by_role("note")
+    expect(notice).to_contain_text("may still identify someone: 1 name, 1 phone number (turn t2")
+    client_text = panel.get_by_role("listitem").nth(1).locator(".jp-attune-Turn-text")
+    expect(client_text).to_have_text("😊 <b>Call</b> Aisha on 07700 900123, any time.")
+    marks = client_text.locator("mark")
+    expect(marks).to_have_text(["Aisha", "07700 900123"])
+    assert marks.nth(1).get_attribute("data-category") == "phone"
+    assert client_text.locator("b").count() == 0
+    # A transcript without identifiers shows no notice.
+    page.goto(lab.page_url("lab/tree/data"))
+    page.locator(".jp-DirListing-item", has_text="session_02.vtt").click(button="right")
+    page.locator(".lm-Menu-item[aria-haspopup='true']", has_text="Open With").hover()
+    page.get_by_role("menuitem", name=re.compile(r"^Transcript$")).click()
+    clean_panel = page.locator(".jp-attune-TranscriptPanel").last
+    expect(clean_panel.get_by_role("status")).to_contain_text("turns")
+    expect(clean_panel.locator(".jp-attune-TranscriptPanel-identifiers")).to_be_hidden()
+
+
 MARKUP_CELL = """\
 from attune_jupyter import Annotator, open_store
 from attune_jupyter.core import parse_transcript

@@ -70,6 +70,77 @@ def test_a_bad_file_is_one_line_and_the_others_are_still_checked(sessions: Path)
     assert "phone" in done.stdout
 
 
+def test_check_uses_the_course_file_above_the_transcripts(sessions: Path) -> None:
+    course = sessions.parent / "attune-course.toml"
+    course.write_text(
+        'format_version = 1\n[deid]\nallow = ["Okonkwo", "+44 20 7946 0958"]\n', encoding="utf-8"
+    )
+    done = attune("check", str(sessions))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"using {course} (2 allowed words)" in done.stderr
+    course.write_text("format_version = 1\n[deid]\nallow = [\n", encoding="utf-8")
+    done = attune("check", str(sessions))
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith(f"attune: {course}: is not valid TOML")
+
+
+def test_import_keeps_clean_transcripts_and_refuses_the_others(
+    sessions: Path, tmp_path: Path
+) -> None:
+    store_file = tmp_path / "course.sqlite"
+    done = attune("import", str(sessions), "--store", str(store_file), "--by", "sup-a")
+    assert done.returncode == 1, done.stderr
+    assert done.stdout.splitlines() == ["imported clean (2 turns)"]
+    assert "planted.txt: 2 possible identifiers" in done.stderr
+    assert "Okonkwo" not in done.stderr + done.stdout
+    with aj.open_store(store_file) as store:
+        assert store.transcript("clean").turns == aj.load_transcript(sessions / "clean.txt").turns
+        assert store.transcripts()["transcript_id"].tolist() == ["clean"]
+    again = attune("import", str(sessions / "clean.txt"), "--store", str(store_file))
+    assert again.returncode == 0
+    assert again.stdout.splitlines() == ["unchanged clean (2 turns)"]
+
+
+def test_import_with_an_override_records_the_reason(sessions: Path, tmp_path: Path) -> None:
+    store_file = tmp_path / "course.sqlite"
+    reason = "Actors in the published demonstration video; checked by hand"
+    done = attune(
+        "import", str(sessions / "planted.txt"), "--store", str(store_file),
+        "--override", reason, "--by", "sup-b",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["imported planted (2 turns)"]
+    with aj.open_store(store_file) as store:
+        audit = store.audit_events()
+    assert audit["action"].tolist() == ["override_gate", "import_transcript"]
+    assert audit["actor"].tolist() == ["sup-b", "sup-b"]
+    assert audit.loc[0, "details"]["reason"] == reason
+
+
+def test_import_of_a_different_transcript_under_a_known_id_is_refused(
+    sessions: Path, tmp_path: Path
+) -> None:
+    store_file = tmp_path / "course.sqlite"
+    assert attune("import", str(sessions / "clean.txt"), "--store", str(store_file)).returncode == 0
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "clean.txt").write_text("Therapist: Hello.\nClient: Hi.\n", encoding="utf-8")
+    done = attune("import", str(other / "clean.txt"), "--store", str(store_file))
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()[1:]
+    assert "already holds a different transcript with id 'clean'" in line
+
+
+def test_import_into_a_store_that_cannot_be_opened_is_one_line(
+    sessions: Path, tmp_path: Path
+) -> None:
+    done = attune("import", str(sessions), "--store", str(tmp_path / "no" / "s.sqlite"))
+    assert done.returncode == 2
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("attune: cannot open store") and "does not exist" in line
+
+
 def test_convert_writes_json_that_loads_back(sessions: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -100,7 +171,7 @@ def test_convert_never_writes_outside_the_output_folder(tmp_path: Path) -> None:
     assert not (tmp_path.parent / "escape.json").exists()
 
 
-@pytest.mark.parametrize("command", ["check", "convert"])
+@pytest.mark.parametrize("command", ["check", "import", "convert"])
 def test_every_subcommand_has_help(command: str) -> None:
     done = attune(command, "--help")
     assert done.returncode == 0

@@ -284,7 +284,6 @@ NEVER = [
     "Thank you, Doctor.",
     "I told Mum and Dad.",
     "Sorry, Therapist.",
-    "Priya said no.",  # sentence-initial list name without a surname or cue
     "Well, Okay.",
     "my sister said no",
     "My sister, who is older, called.",
@@ -345,8 +344,9 @@ def test_error_message_format_limit_and_pickle() -> None:
     error = NotAnonymizedError(findings, source="session.txt")
     assert str(error) == (
         "session.txt: 2 possible identifiers: t1 person_name 'P••••', t3 phone "
-        "'+•• •• •••• ••••'; de-identify it with attune_jupyter.deidentify(...) or pass "
-        "screen=False"
+        "'+•• •• •••• ••••'; de-identify it with attune_jupyter.deidentify(...), accept "
+        "known-safe words with allow=[...] or an attune-course.toml, load it anyway with "
+        "override='<why>' (recorded in the store), or turn the gate off with screen=False"
     )
     assert isinstance(error, ValueError) and error.findings == tuple(findings)
     short = NotAnonymizedError(findings, limit=1)

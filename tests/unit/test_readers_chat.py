@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import re
-import warnings
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from attune_jupyter.core.readers import (
     TranscriptWarning,
@@ -19,33 +15,14 @@ from attune_jupyter.core.readers import (
     parse_transcript_bytes,
     supported_formats,
 )
-from attune_jupyter.core.transcript import ROLES, Transcript, TranscriptError
+from attune_jupyter.core.transcript import TranscriptError
+from tests.unit.reader_helpers import SECRET, B, chat, reader_error, turns_of
 
 DATA = Path(__file__).parent.parent / "data" / "transcripts" / "chat"
 
-#: A phrase that must never appear in an error message.
-SECRET = "my brother hurt me"
-
-B = "\x15"
-HEAD = "@UTF8\n@Begin\n@Participants:\tTHE Therapist, CLI Client\n"
-
-
-def chat(*lines: str, head: str = HEAD) -> str:
-    return head + "".join(f"{line}\n" for line in lines) + "@End\n"
-
-
-def turns_of(
-    transcript: Transcript,
-) -> list[tuple[str, str, str, str, float | None, float | None]]:
-    return [(t.id, t.speaker, t.role, t.text, t.start, t.end) for t in transcript]
-
 
 def chat_error(text: str) -> TranscriptError:
-    with pytest.raises(TranscriptError) as caught:
-        parse_transcript(text, "chat", source="s.cha")
-    assert SECRET not in str(caught.value)
-    assert caught.value.path == "s.cha"
-    return caught.value
+    return reader_error(text, "chat", "s.cha")
 
 
 # --- the fixture ---------------------------------------------------------------------------------
@@ -311,125 +288,3 @@ def test_no_turns(text: str) -> None:
     error = chat_error(text)
     assert error.line is None
     assert error.reason.startswith("no turns")
-
-
-# --- any input -----------------------------------------------------------------------------------
-
-FRAGMENTS = [
-    "@UTF8\n",
-    "@Begin\n",
-    "@End\n",
-    "@Participants:\tCLI Client, THE Jo Therapist\n",
-    "@Comment:\t",
-    "*CLI:\t",
-    "*THE:\t",
-    "*MOT:\t",
-    "%mor:\t",
-    "%com:",
-    "\n\t",
-    "\n",
-    "\r\n",
-    " ",
-    "\t",
-    "\x15",
-    "\x151_2\x15",
-    "\x152_1\x15",
-    '%snd:"a"_',
-    "_",
-    ":",
-    ",",
-    "@",
-    "*",
-    "%",
-    "word",
-    ".",
-    "\ufeff",
-    "\x00",
-    "é",
-]
-fragment_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=60).map("".join)
-any_text = st.text(max_size=1500) | fragment_text | fragment_text.map(HEAD.__add__)
-
-
-def check(transcript_or_error: Transcript | TranscriptError) -> None:
-    if isinstance(transcript_or_error, TranscriptError):
-        assert transcript_or_error.reason
-        return
-    transcript = transcript_or_error
-    assert [t.id for t in transcript] == [f"t{n}" for n in range(1, len(transcript) + 1)]
-    for turn in transcript:
-        assert turn.text
-        assert turn.text == turn.text.strip()
-        assert "\x15" not in turn.text
-        assert turn.role in ROLES
-        assert (turn.start is None) == (turn.end is None)
-        assert turn.start is None or turn.end is None or turn.start <= turn.end
-
-
-def read_text(text: str) -> Transcript | TranscriptError:
-    try:
-        return parse_transcript(text, "chat")
-    except TranscriptError as error:
-        return error
-
-
-@settings(max_examples=300, deadline=timedelta(seconds=1))
-@given(text=any_text)
-def test_any_text_gives_a_transcript_or_a_transcript_error(text: str) -> None:
-    check(read_text(text))
-
-
-@settings(
-    max_examples=200, deadline=timedelta(seconds=1), suppress_health_check=[HealthCheck.too_slow]
-)
-@given(
-    data=st.binary(max_size=2000) | any_text.map(lambda text: text.encode("utf-8", "surrogatepass"))
-)
-def test_any_bytes_give_a_transcript_or_a_transcript_error(data: bytes) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TranscriptWarning)  # arbitrary bytes are rarely UTF-8
-        try:
-            result: Transcript | TranscriptError = parse_transcript_bytes(
-                data, "chat", path="x.cha"
-            )
-        except TranscriptError as error:
-            result = error
-    check(result)
-
-
-@settings(max_examples=200, deadline=timedelta(seconds=1))
-@given(
-    utterances=st.lists(
-        st.tuples(
-            st.sampled_from(["CLI", "THE"]),
-            st.lists(
-                st.lists(
-                    st.text(alphabet="abcxyz0123456789é&'.,?!-;[]/+", min_size=1, max_size=8),
-                    min_size=1,
-                    max_size=5,
-                ),
-                min_size=1,
-                max_size=3,
-            ),
-        ),
-        min_size=1,
-        max_size=12,
-    )
-)
-def test_every_generated_word_is_kept_in_order(
-    utterances: list[tuple[str, list[list[str]]]],
-) -> None:
-    lines = []
-    words: list[str] = []
-    for n, (code, pieces) in enumerate(utterances):
-        body = "\n\t".join(" ".join(piece) for piece in pieces)
-        lines.append(f"*{code}:\t{body} {B}{n * 1000}_{n * 1000 + 500}{B}")
-        words += [word for piece in pieces for word in piece]
-    transcript = parse_transcript(chat(*lines), "chat")
-    assert " ".join(t.text for t in transcript).split() == words
-    assert [t.speaker for t in transcript] == [code for code, _ in utterances]
-
-
-def test_large_repetitive_input_is_read_in_bounded_time() -> None:
-    for piece in ("\x15", "\x151_", "*CLI:\tx\n", "\tx\n", "%com:\tx\n", "@Comment:\tx\n"):
-        check(read_text(HEAD + "*CLI:\tx\n" + piece * 40_000))

@@ -2,48 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import zipfile
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from attune_jupyter.core.readers import load_transcript, parse_transcript_bytes
 from attune_jupyter.core.transcript import TranscriptError
-
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/word/document.xml" ContentType="application/'
-    'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
-)
-
-
-def paragraph(*runs: str) -> str:
-    return (
-        "<w:p>"
-        + "".join(f"<w:r><w:t xml:space='preserve'>{escape(r)}</w:t></w:r>" for r in runs)
-        + "</w:p>"
-    )
-
-
-def docx(body: str, *, document: str | None = None) -> bytes:
-    xml = (
-        document
-        or '<?xml version="1.0" encoding="UTF-8"?>'
-        f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>'
-    )
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", CONTENT_TYPES)
-        archive.writestr("word/document.xml", xml)
-    return buffer.getvalue()
+from tests.unit.reader_helpers import W, docx, paragraph
 
 
 def test_paragraphs_are_turns_and_runs_join(tmp_path: Path) -> None:
@@ -119,27 +86,74 @@ def test_damaged_xml_is_a_transcript_error() -> None:
         parse_transcript_bytes(docx("", document="<w:document"), "docx", path="x.docx")
 
 
-@settings(max_examples=150, deadline=2000)
-@given(st.binary(max_size=2000))
-def test_arbitrary_bytes_only_raise_transcript_error(data: bytes) -> None:
-    with contextlib.suppress(TranscriptError):
-        parse_transcript_bytes(data, "docx", path="x.docx")
-
-
-@settings(max_examples=100, deadline=2000)
-@given(
-    st.lists(
-        st.text(
-            alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
-            min_size=1,
-            max_size=40,
-        ).filter(str.strip),
-        min_size=1,
-        max_size=6,
+@pytest.mark.parametrize("encoding", ["nonexistent", "utf-7", "utf-32", "idna", "rot13"])
+def test_an_xml_declaration_naming_an_unreadable_encoding_is_a_transcript_error(
+    encoding: str,
+) -> None:
+    # expat hands unknown encodings to Python's codecs, which raised LookupError or ValueError.
+    document = (
+        f'<?xml version="1.0" encoding="{encoding}"?><w:document xmlns:w="{W}">'
+        f"<w:body>{paragraph('Client: hi')}</w:body></w:document>"
     )
-)
-def test_every_word_of_labelled_paragraphs_is_kept(texts: list[str]) -> None:
-    body = "".join(paragraph(f"Client: {text}") for text in texts)
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript_bytes(docx("", document=document.encode()), "docx", path="x.docx")
+    assert caught.value.path == "x.docx"
+    assert "names an encoding that cannot be read" in caught.value.reason
+
+
+def test_a_line_break_inside_a_paragraph_keeps_paragraph_n_on_line_n() -> None:
+    body = (
+        paragraph("Therapist: one\ntwo", "\r\nthree")
+        + "<w:p><w:r><w:t>four&#13;five&#13;&#10;six</w:t><w:br/><w:t>seven</w:t></w:r></w:p>"
+    )
     transcript = parse_transcript_bytes(docx(body), "docx")
-    kept = " ".join(t.text for t in transcript).split()
-    assert kept == " ".join(t.strip() for t in texts).split()
+    assert [t.text for t in transcript] == ["one two three\nfour five six seven"]
+    with pytest.raises(TranscriptError) as caught:
+        parse_transcript_bytes(docx(body + paragraph("[00:61] Client: x")), "docx", path="x.docx")
+    assert caught.value.line == 3
+
+
+def small_zip(method: int) -> bytes:
+    """A zip holding a small word/document.xml, the same bytes on every run."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        info = zipfile.ZipInfo("word/document.xml", date_time=(2024, 1, 1, 0, 0, 0))
+        info.compress_type = method
+        archive.writestr(info, b"<a>" + b"x" * 40 + b"</a>")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("method", "offset", "byte"),
+    [
+        (zipfile.ZIP_DEFLATED, 28, 57),
+        (zipfile.ZIP_DEFLATED, 29, 174),
+        (zipfile.ZIP_DEFLATED, 139, 66),
+        (zipfile.ZIP_LZMA, 60, 154),
+        (zipfile.ZIP_LZMA, 87, 43),
+    ],
+    ids=[
+        "zlib-error",
+        "eof-error",
+        "negative-seek-value-error",
+        "lzma-error",
+        "unknown-method-not-implemented-error",
+    ],
+)
+def test_a_damaged_zip_is_a_transcript_error(method: int, offset: int, byte: int) -> None:
+    # zipfile raises these (named in the ids, with this Python's zlib) rather than BadZipFile.
+    data = bytearray(small_zip(method))
+    data[offset] = byte
+    with pytest.raises(TranscriptError, match="the Word document is damaged") as caught:
+        parse_transcript_bytes(bytes(data), "docx", path="x.docx")
+    assert caught.value.path == "x.docx"
+
+
+def test_a_zip_whose_list_of_contents_cannot_be_decoded_is_a_transcript_error() -> None:
+    # A central directory entry flagged UTF-8 whose name is not: UnicodeDecodeError in zipfile.
+    data = bytearray(small_zip(zipfile.ZIP_DEFLATED))
+    entry = data.find(b"PK\x01\x02")
+    data[entry + 9] |= 0x08
+    data[entry + 46] = 0xB1
+    with pytest.raises(TranscriptError, match="list of contents cannot be read"):
+        parse_transcript_bytes(bytes(data), "docx", path="x.docx")

@@ -3,86 +3,34 @@
 from __future__ import annotations
 
 import re
-import warnings
-from datetime import timedelta
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from attune_jupyter.core.readers import (
-    TranscriptWarning,
     format_for_path,
     load_transcript,
     parse_transcript,
     parse_transcript_bytes,
     supported_formats,
 )
-from attune_jupyter.core.transcript import ROLES, Transcript, TranscriptError
+from attune_jupyter.core.transcript import TranscriptError
+from tests.unit.reader_helpers import (
+    SECRET,
+    SLOTS,
+    aligned,
+    eaf,
+    reader_error,
+    referring,
+    tier,
+    turns_of,
+)
 
 DATA = Path(__file__).parent.parent / "data" / "transcripts" / "elan"
 
-#: A phrase that must never appear in an error message.
-SECRET = "my brother hurt me"
-
-
-def eaf(slots: dict[str, int | None], *tiers: str, prolog: str = "") -> str:
-    """A document: slots on lines 4.., then the tiers (one element per line)."""
-    slot_lines = "".join(
-        f'<TIME_SLOT TIME_SLOT_ID="{slot}"'
-        + ("" if value is None else f' TIME_VALUE="{value}"')
-        + "/>\n"
-        for slot, value in slots.items()
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n{prolog}'
-        '<ANNOTATION_DOCUMENT FORMAT="3.0" VERSION="3.0">\n<TIME_ORDER>\n'
-        f"{slot_lines}</TIME_ORDER>\n" + "".join(tiers) + "</ANNOTATION_DOCUMENT>\n"
-    )
-
-
-def tier(tier_id: str, *annotations: str, participant: str | None = None, parent: str = "") -> str:
-    attributes = f'TIER_ID="{tier_id}"'
-    if participant is not None:
-        attributes += f' PARTICIPANT="{participant}"'
-    if parent:
-        attributes += f' PARENT_REF="{parent}"'
-    return f"<TIER {attributes}>\n" + "".join(annotations) + "</TIER>\n"
-
-
-def aligned(annotation_id: str, ref1: str, ref2: str, value: str) -> str:
-    return (
-        f'<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="{annotation_id}" '
-        f'TIME_SLOT_REF1="{ref1}" TIME_SLOT_REF2="{ref2}">'
-        f"<ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>\n"
-    )
-
-
-def referring(annotation_id: str, refers_to: str, value: str) -> str:
-    return (
-        f'<ANNOTATION><REF_ANNOTATION ANNOTATION_ID="{annotation_id}" '
-        f'ANNOTATION_REF="{refers_to}">'
-        f"<ANNOTATION_VALUE>{value}</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>\n"
-    )
-
-
-SLOTS: dict[str, int | None] = {"ts1": 0, "ts2": 1000, "ts3": 2000, "ts4": 3000}
-
-
-def turns_of(
-    transcript: Transcript,
-) -> list[tuple[str, str, str, str, float | None, float | None]]:
-    return [(t.id, t.speaker, t.role, t.text, t.start, t.end) for t in transcript]
-
 
 def elan_error(text: str) -> TranscriptError:
-    with pytest.raises(TranscriptError) as caught:
-        parse_transcript(text, "elan", source="s.eaf")
-    assert SECRET not in str(caught.value)
-    assert caught.value.path == "s.eaf"
-    return caught.value
+    return reader_error(text, "elan", "s.eaf")
 
 
 # --- the fixture ---------------------------------------------------------------------------------
@@ -307,124 +255,3 @@ def test_no_turns(text: str) -> None:
     error = elan_error(text)
     assert error.line is None
     assert error.reason.startswith("no turns")
-
-
-# --- any input -----------------------------------------------------------------------------------
-
-FRAGMENTS = [
-    '<?xml version="1.0"?>',
-    "<ANNOTATION_DOCUMENT>",
-    "</ANNOTATION_DOCUMENT>",
-    "<TIME_ORDER>",
-    "</TIME_ORDER>",
-    '<TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="10"/>',
-    '<TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="5"/>',
-    '<TIME_SLOT TIME_SLOT_ID="ts3"/>',
-    '<TIER TIER_ID="A" PARTICIPANT="Client">',
-    '<TIER TIER_ID="B" PARENT_REF="A">',
-    "</TIER>",
-    "<ANNOTATION>",
-    "</ANNOTATION>",
-    '<ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts1">',
-    '<ALIGNABLE_ANNOTATION TIME_SLOT_REF1="ts2" TIME_SLOT_REF2="ts3">',
-    "</ALIGNABLE_ANNOTATION>",
-    '<REF_ANNOTATION ANNOTATION_ID="r1" ANNOTATION_REF="a1">',
-    "</REF_ANNOTATION>",
-    "<ANNOTATION_VALUE>",
-    "</ANNOTATION_VALUE>",
-    "<!DOCTYPE",
-    "<!ENTITY",
-    "&amp;",
-    "&",
-    "<",
-    ">",
-    "\n",
-    " ",
-    "word",
-    "\ufeff",
-    "\x00",
-    "é",
-]
-fragment_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=60).map("".join)
-any_text = st.text(max_size=1500) | fragment_text | fragment_text.map(eaf(SLOTS).__add__)
-
-
-def check(transcript_or_error: Transcript | TranscriptError) -> None:
-    if isinstance(transcript_or_error, TranscriptError):
-        assert transcript_or_error.reason
-        return
-    transcript = transcript_or_error
-    assert [t.id for t in transcript] == [f"t{n}" for n in range(1, len(transcript) + 1)]
-    for turn in transcript:
-        assert turn.text
-        assert turn.text == turn.text.strip()
-        assert turn.role in ROLES
-        assert turn.start is not None and turn.end is not None and turn.start <= turn.end
-
-
-def read_text(text: str) -> Transcript | TranscriptError:
-    try:
-        return parse_transcript(text, "elan")
-    except TranscriptError as error:
-        return error
-
-
-@settings(max_examples=300, deadline=timedelta(seconds=1))
-@given(text=any_text)
-def test_any_text_gives_a_transcript_or_a_transcript_error(text: str) -> None:
-    check(read_text(text))
-
-
-@settings(
-    max_examples=200, deadline=timedelta(seconds=1), suppress_health_check=[HealthCheck.too_slow]
-)
-@given(
-    data=st.binary(max_size=2000) | any_text.map(lambda text: text.encode("utf-8", "surrogatepass"))
-)
-def test_any_bytes_give_a_transcript_or_a_transcript_error(data: bytes) -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TranscriptWarning)  # arbitrary bytes are rarely UTF-8
-        try:
-            result: Transcript | TranscriptError = parse_transcript_bytes(
-                data, "elan", path="x.eaf"
-            )
-        except TranscriptError as error:
-            result = error
-    check(result)
-
-
-@settings(max_examples=200, deadline=timedelta(seconds=1))
-@given(
-    annotations=st.lists(
-        st.tuples(
-            st.sampled_from(["Therapist", "Client"]),
-            st.lists(
-                st.text(alphabet="abcxyz0123456789é&<>'\".,?!-;", min_size=1, max_size=8),
-                min_size=1,
-                max_size=5,
-            ),
-        ),
-        min_size=1,
-        max_size=12,
-    )
-)
-def test_every_generated_word_is_kept_in_order(annotations: list[tuple[str, list[str]]]) -> None:
-    slots: dict[str, int | None] = {f"ts{n}": n * 100 for n in range(len(annotations) + 1)}
-    by_speaker: dict[str, list[str]] = {"Therapist": [], "Client": []}
-    for n, (speaker, words) in enumerate(annotations):
-        by_speaker[speaker].append(
-            aligned(f"a{n}", f"ts{n}", f"ts{n + 1}", escape(" ".join(words)))
-        )
-    text = eaf(slots, *(tier(s, *a, participant=s) for s, a in by_speaker.items()))
-    transcript = parse_transcript(text, "elan")
-    assert " ".join(t.text for t in transcript).split() == [w for _, ws in annotations for w in ws]
-    assert [t.speaker for t in transcript] == [
-        s for n, (s, _) in enumerate(annotations) if n == 0 or annotations[n - 1][0] != s
-    ]
-
-
-def test_large_repetitive_input_is_read_in_bounded_time() -> None:
-    many = aligned("a", "ts1", "ts2", "x") * 20_000
-    check(read_text(eaf(SLOTS, tier("C", many, participant="Client"))))
-    check(read_text(eaf(SLOTS, "<TIER>" * 50_000)))
-    check(read_text("<a>" * 100_000))

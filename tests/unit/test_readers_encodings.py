@@ -18,13 +18,10 @@ from attune_jupyter.core.readers import (
     decode_transcript_bytes,
     load_transcript,
     load_transcripts,
-    parse_transcript_bytes,
 )
 from attune_jupyter.core.readers.decoding import normalise_text, read_transcript_file
 from attune_jupyter.core.transcript import Transcript, TranscriptError
-
-#: A phrase that must never appear in a message.
-SECRET = "my brother hurt me"
+from tests.unit.reader_helpers import SECRET
 
 #: A Teams-like WebVTT export (Teams writes UTF-16 with a byte-order mark and CRLF line endings).
 TEAMS_VTT = (
@@ -51,7 +48,7 @@ def turns_of(transcript: Transcript) -> list[tuple[str, str, str, float | None, 
 def test_teams_vtt_with_a_byte_order_mark_reads_like_utf8(tmp_path: Path, codec: str) -> None:
     path = tmp_path / "teams.vtt"
     path.write_bytes(TEAMS_VTT.encode(codec))
-    transcript = load_transcript(path, roles={"Dr Ng": "therapist"})
+    transcript = load_transcript(path, roles={"Dr Ng": "therapist"}, screen=False)
     assert turns_of(transcript) == [
         ("Dr Ng", "therapist", "Bonjour, Élise. How was the week?", 1.0, 4.5),
         ("Client", "client", "“Better” — I slept café-free 😊", 5.0, 9.0),
@@ -145,7 +142,7 @@ def test_cp1252_is_read_with_a_warning(tmp_path: Path, ending: str) -> None:
         "(cp1252). Save it as UTF-8 to be sure"
     )
     with pytest.warns(TranscriptWarning, match=f"^{re.escape(message)}$") as warned:
-        transcript = load_transcript(path)
+        transcript = load_transcript(path, screen=False)
     assert len(warned) == 1
     assert warned[0].filename == __file__  # points at the caller, not at the readers
     assert [(t.speaker, t.text) for t in transcript] == [
@@ -172,7 +169,7 @@ def test_a_cp1252_table_is_read_with_a_warning(tmp_path: Path) -> None:
     path.write_bytes("transcript_id,speaker,text\ns1,Therapist,Ça va?\n".encode("cp1252"))
     columns = TableColumns(order=None, speaker="speaker", role=None, text="text", start=None)
     with pytest.warns(TranscriptWarning, match="read as Windows-1252"):
-        (transcript,) = load_transcripts(path, columns=columns)
+        (transcript,) = load_transcripts(path, columns=columns, screen=False)
     assert transcript[0].text == "Ça va?"
 
 
@@ -249,25 +246,19 @@ def test_a_bad_limit_is_a_value_error(tmp_path: Path, bad: object) -> None:
         st.binary(max_size=2000),
     ).map(b"".join)
     | st.text(max_size=500).map(lambda text: text.encode("cp1252", "ignore")),
-    format=st.sampled_from(["text", "webvtt"]),
 )
-def test_any_bytes_give_text_or_a_transcript_error(data: bytes, format: str) -> None:
+def test_any_bytes_decode_to_normalised_text_or_a_transcript_error(data: bytes) -> None:
+    # What the readers make of the text: test_readers_properties.py.
     with warnings.catch_warnings(record=True) as warned:
         warnings.simplefilter("always")
         try:
             text = decode_transcript_bytes(data, "a.txt")
         except TranscriptError as error:
             assert error.reason
-            text = None
-        if text is not None:
+            assert error.path == "a.txt"
+        else:
             assert "\r" not in text and "\x00" not in text
             assert not text.startswith("\ufeff")
-        try:
-            transcript = parse_transcript_bytes(data, format, path="a.txt")
-        except TranscriptError as error:
-            assert error.reason
-        else:
-            assert isinstance(transcript, Transcript) and len(transcript) > 0
     assert all(issubclass(warning.category, TranscriptWarning) for warning in warned)
 
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from attune_jupyter.core.readers import (
     TranscriptWarning,
@@ -18,30 +15,14 @@ from attune_jupyter.core.readers import (
     parse_transcript_bytes,
     supported_formats,
 )
-from attune_jupyter.core.transcript import ROLES, Transcript, TranscriptError
+from attune_jupyter.core.transcript import TranscriptError
+from tests.unit.reader_helpers import SECRET, reader_error, srt, turns_of
 
 DATA = Path(__file__).parent.parent / "data" / "transcripts" / "srt"
 
-#: A phrase that must never appear in an error message.
-SECRET = "my brother hurt me"
-
-
-def srt(*cues: str) -> str:
-    return "\n\n".join(cues) + "\n"
-
-
-def turns_of(
-    transcript: Transcript,
-) -> list[tuple[str, str, str, str, float | None, float | None]]:
-    return [(t.id, t.speaker, t.role, t.text, t.start, t.end) for t in transcript]
-
 
 def srt_error(text: str) -> TranscriptError:
-    with pytest.raises(TranscriptError) as caught:
-        parse_transcript(text, "srt", source="call.srt")
-    assert SECRET not in str(caught.value)
-    assert caught.value.path == "call.srt"
-    return caught.value
+    return reader_error(text, "srt", "call.srt")
 
 
 # --- the fixtures --------------------------------------------------------------------------------
@@ -464,135 +445,3 @@ def test_non_utf8_files_are_read_as_cp1252_with_a_warning(tmp_path: Path) -> Non
     with pytest.warns(TranscriptWarning, match="line 3: not UTF-8"):
         transcript = load_transcript(path)
     assert transcript[0].text == "café"
-
-
-# --- any input -----------------------------------------------------------------------------------
-
-FRAGMENTS = [
-    "1\n",
-    "\n",
-    "\n\n",
-    "\r\n",
-    " ",
-    "-->",
-    " --> ",
-    "->",
-    "00:00:01,000",
-    "00:00:02.500",
-    "00:01,0",
-    "99:99:99,999",
-    ",",
-    "<i>",
-    "</i>",
-    "<font color=x>",
-    "</font>",
-    "{\\an8}",
-    "{",
-    "}",
-    "<",
-    "Client: ",
-    "Therapist:",
-    ":",
-    "word",
-    "\ufeff",
-    "\x00",
-    "é",
-]
-fragment_text = st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=4), max_size=60).map("".join)
-OPENING = "1\n00:00:01,000 --> 00:00:02,000\n"
-any_text = st.text(max_size=1500) | fragment_text | fragment_text.map(OPENING.__add__)
-
-
-def check(transcript_or_error: Transcript | TranscriptError) -> None:
-    if isinstance(transcript_or_error, TranscriptError):
-        assert transcript_or_error.reason
-        return
-    transcript = transcript_or_error
-    assert [t.id for t in transcript] == [f"t{n}" for n in range(1, len(transcript) + 1)]
-    for turn in transcript:
-        assert turn.text
-        assert turn.text == turn.text.strip()
-        assert turn.role in ROLES
-        assert turn.start is not None and turn.end is not None and turn.start <= turn.end
-
-
-def read_text(text: str) -> Transcript | TranscriptError:
-    try:
-        return parse_transcript(text, "srt")
-    except TranscriptError as error:
-        return error
-
-
-@settings(max_examples=300, deadline=timedelta(seconds=1))
-@given(text=any_text)
-def test_any_text_gives_a_transcript_or_a_transcript_error(text: str) -> None:
-    check(read_text(text))
-
-
-# Legacy-encoded bytes are read with a TranscriptWarning; only exceptions matter here.
-@pytest.mark.filterwarnings("ignore::attune_jupyter.core.readers.TranscriptWarning")
-@settings(
-    max_examples=200, deadline=timedelta(seconds=1), suppress_health_check=[HealthCheck.too_slow]
-)
-@given(
-    data=st.binary(max_size=2000) | any_text.map(lambda text: text.encode("utf-8", "surrogatepass"))
-)
-def test_any_bytes_give_a_transcript_or_a_transcript_error(data: bytes) -> None:
-    try:
-        result: Transcript | TranscriptError = parse_transcript_bytes(data, "srt", path="x.srt")
-    except TranscriptError as error:
-        result = error
-    check(result)
-
-
-@settings(max_examples=200, deadline=timedelta(seconds=1))
-@given(
-    cues=st.lists(
-        st.tuples(
-            st.sampled_from([None, "Therapist", "Client", "Speaker 2"]),
-            st.lists(
-                st.lists(
-                    st.text(alphabet="abcxyz0123456789é&'.,?!-;", min_size=1, max_size=8),
-                    min_size=1,
-                    max_size=5,
-                ),
-                min_size=1,
-                max_size=3,
-            ),
-        ),
-        min_size=1,
-        max_size=12,
-    )
-)
-def test_every_generated_word_is_kept_in_order(
-    cues: list[tuple[str | None, list[list[str]]]],
-) -> None:
-    blocks = []
-    words: list[str] = []
-    for n, (speaker, lines) in enumerate(cues, start=1):
-        text_lines = [" ".join(line) for line in lines]
-        if speaker is not None:
-            text_lines[0] = f"{speaker}: {text_lines[0]}"
-        blocks.append(f"{n}\n00:00:{n:02d},000 --> 00:00:{n:02d},500\n" + "\n".join(text_lines))
-        words += [word for line in lines for word in line]
-    transcript = parse_transcript(srt(*blocks), "srt")
-    assert " ".join(t.text for t in transcript).split() == words
-    assert [t.speaker for t in transcript if t.speaker] == [
-        s for s, _ in _merged(cues) if s is not None
-    ]
-
-
-def _merged(
-    cues: list[tuple[str | None, list[list[str]]]],
-) -> list[tuple[str | None, list[list[str]]]]:
-    merged: list[tuple[str | None, list[list[str]]]] = []
-    for speaker, lines in cues:
-        if merged and speaker is not None and merged[-1][0] == speaker:
-            continue
-        merged.append((speaker, lines))
-    return merged
-
-
-def test_large_repetitive_input_is_read_in_bounded_time() -> None:
-    for piece in ("<i", "{\\", "1:1", "Client: x\n", "0" * 30 + "-", "<font "):
-        check(read_text(OPENING + piece * 40_000))

@@ -21,11 +21,9 @@ from attune_jupyter.core.readers import (
 )
 from attune_jupyter.core.readers.plain_text import SpeakerLabelRule, parse_plain_text
 from attune_jupyter.core.transcript import Transcript, TranscriptError
+from tests.unit.reader_helpers import SECRET, reader_error
 
 DATA = Path(__file__).parent.parent / "data" / "transcripts"
-
-#: A phrase that must never appear in an error message.
-SECRET = "my brother hurt me"
 
 
 def turns_of(transcript: Transcript) -> list[tuple[str, str, str, str, float | None]]:
@@ -33,10 +31,7 @@ def turns_of(transcript: Transcript) -> list[tuple[str, str, str, str, float | N
 
 
 def text_error(text: str) -> TranscriptError:
-    with pytest.raises(TranscriptError) as caught:
-        parse_transcript(text, "text", source="session.txt")
-    assert SECRET not in str(caught.value)
-    return caught.value
+    return reader_error(text, "text", "session.txt")
 
 
 # --- decoding ------------------------------------------------------------------------------------

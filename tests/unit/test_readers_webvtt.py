@@ -9,31 +9,16 @@ from pathlib import Path
 import pytest
 
 from attune_jupyter.core.readers import load_transcript, parse_transcript
-from attune_jupyter.core.transcript import Transcript, TranscriptError
+from attune_jupyter.core.transcript import TranscriptError
+from tests.unit.reader_helpers import SECRET, reader_error, turns_of, vtt
 
 DATA = Path(__file__).parent.parent / "data" / "transcripts"
-
-#: A phrase that must never appear in an error message.
-SECRET = "my brother hurt me"
 
 TEAMS_ROLES = {"Jordan Lee": "therapist", "Casey Morgan": "client"}
 
 
-def vtt(*cues: str) -> str:
-    return "WEBVTT\n\n" + "\n\n".join(cues) + "\n"
-
-
-def turns_of(
-    transcript: Transcript,
-) -> list[tuple[str, str, str, str, float | None, float | None]]:
-    return [(t.id, t.speaker, t.role, t.text, t.start, t.end) for t in transcript]
-
-
 def vtt_error(text: str) -> TranscriptError:
-    with pytest.raises(TranscriptError) as caught:
-        parse_transcript(text, "webvtt", source="call.vtt")
-    assert SECRET not in str(caught.value)
-    return caught.value
+    return reader_error(text, "webvtt", "call.vtt")
 
 
 # --- the fixtures --------------------------------------------------------------------------------

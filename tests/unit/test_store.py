@@ -32,8 +32,10 @@ from sqlalchemy import Connection, create_engine, event, text
 
 import attune_jupyter
 from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.transcript import Transcript, Turn
 from attune_jupyter.store import (
     ANNOTATION_COLUMNS,
+    AUDIT_COLUMNS,
     DEFAULT_STORE_FILE,
     FINGERPRINT_MAX_LENGTH,
     HISTORY_COLUMNS,
@@ -45,6 +47,8 @@ from attune_jupyter.store import (
     SqlStore,
     Store,
     StoreError,
+    TranscriptConflictError,
+    TranscriptNotFoundError,
     TranscriptRegistration,
     open_store,
     schema,
@@ -372,6 +376,7 @@ TRANSCRIPT_DTYPES = {
     "turn_count": "int64",
     "registered_at": "datetime64[ns, UTC]",
     "registered_by": "str",
+    "text_stored": "bool",
 }
 
 
@@ -440,6 +445,7 @@ def test_transcripts_frame_columns_dtypes_and_order(store: Store) -> None:
                 "datetime64[ns, UTC]"
             ),
             "registered_by": pd.Series([by_id[t].registered_by for t in order], dtype="str"),
+            "text_stored": pd.Series([False] * 3, dtype="bool"),
         }
     )
     assert_frame_equal(frame, expected)
@@ -668,13 +674,75 @@ def _set_version(path: Path, version: str) -> None:
     con.close()
 
 
+def make_schema_1_store(path: Path) -> None:
+    """Turn ``path`` (new, or a store) into a store file as attune-jupyter 0.1 (schema 1) wrote
+    it, keeping its annotations and registrations: schema 2 only added two tables."""
+    with open_store(path):
+        pass
+    con = sqlite3.connect(path)
+    with con:
+        con.execute("DROP TABLE audit_events")
+        con.execute("DROP TABLE transcript_texts")
+        con.execute("UPDATE attune_meta SET value = '1' WHERE key = 'schema_version'")
+    con.close()
+
+
+def sqlite_tables(path: Path) -> dict[str, str]:
+    con = sqlite3.connect(path)
+    rows = con.execute("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL").fetchall()
+    con.close()
+    return dict(rows)
+
+
 def test_new_file_records_the_schema_version(db_path: Path) -> None:
     with open_store(db_path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 1
+        assert store.schema_version == SCHEMA_VERSION == 2
     con = sqlite3.connect(db_path)
     rows = con.execute("SELECT key, value FROM attune_meta").fetchall()
     con.close()
-    assert rows == [("schema_version", "1")]
+    assert rows == [("schema_version", "2")]
+
+
+def test_schema_1_file_is_upgraded_to_what_a_new_file_has(tmp_path: Path) -> None:
+    old = tmp_path / "old.sqlite"
+    with open_store(old) as store:
+        a = store.add_annotation(make())
+        store.register_transcript("t1", "f" * 64, 3, by="sup-a")
+    make_schema_1_store(old)
+    assert "transcript_texts" not in sqlite_tables(old)
+    with open_store(old) as store:
+        assert store.schema_version == 2
+        assert store.get_annotation(a.id) == a
+        assert store.transcripts()["transcript_id"].tolist() == ["t1"]
+        assert store.audit_events().empty
+    with open_store(tmp_path / "new.sqlite"):
+        pass
+    assert sqlite_tables(old) == sqlite_tables(tmp_path / "new.sqlite")
+
+
+def test_schema_1_postgres_database_is_upgraded(postgres_url: str) -> None:
+    _reset_postgres(postgres_url)
+    with open_store(postgres_url) as store:
+        a = store.add_annotation(make())
+    engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as conn:
+        conn.execute(text("DROP TABLE audit_events"))
+        conn.execute(text("DROP TABLE transcript_texts"))
+        conn.execute(text("UPDATE attune_meta SET value = '1'"))
+    with open_store(postgres_url) as store:
+        assert store.schema_version == 2
+        assert store.get_annotation(a.id) == a
+        assert store.audit_events().empty
+    with engine.connect() as conn:
+        tables = set(
+            conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            ).scalars()
+        )
+        version = conn.execute(text("SELECT value FROM attune_meta")).scalar_one()
+    engine.dispose()
+    assert set(schema.metadata.tables) <= tables
+    assert version == "2"
 
 
 def test_existing_empty_file_is_initialised(db_path: Path) -> None:
@@ -718,10 +786,13 @@ def test_migrations_run_in_order_in_one_transaction(
 ) -> None:
     with open_store(db_path) as store:
         a = store.add_annotation(make())
+    make_schema_1_store(db_path)
     ran: list[int] = []
+    real_v1_to_v2 = schema.MIGRATIONS[1]
 
     def v1_to_v2(conn: Connection) -> None:
         ran.append(1)
+        real_v1_to_v2(conn)
         conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
 
     def v2_to_v3(conn: Connection) -> None:
@@ -743,10 +814,12 @@ def test_migrations_run_in_order_in_one_transaction(
 def test_failing_migration_leaves_database_unchanged(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with open_store(db_path):
-        pass
+    make_schema_1_store(db_path)
+    before = sqlite_tables(db_path)
+    real_v1_to_v2 = schema.MIGRATIONS[1]
 
     def v1_to_v2(conn: Connection) -> None:
+        real_v1_to_v2(conn)
         conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
 
     def v2_to_v3(conn: Connection) -> None:
@@ -756,17 +829,14 @@ def test_failing_migration_leaves_database_unchanged(
     monkeypatch.setattr(schema, "MIGRATIONS", {1: v1_to_v2, 2: v2_to_v3})
     with pytest.raises(SchemaVersionError, match="from schema 2 to 3 failed"):
         open_store(db_path)
+    assert sqlite_tables(db_path) == before
     con = sqlite3.connect(db_path)
-    tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert "attune_test_extra" not in tables
     assert con.execute("SELECT value FROM attune_meta").fetchall() == [("1",)]
     con.close()
 
 
 def test_missing_migration_step_is_reported(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    with open_store(db_path):
-        pass
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 2)
+    make_schema_1_store(db_path)
     monkeypatch.setattr(schema, "MIGRATIONS", {})
     with pytest.raises(SchemaVersionError, match="no upgrade from schema 1 to 2"):
         open_store(db_path)
@@ -1030,3 +1100,143 @@ def test_store_on_network_filesystem_logs_a_warning(
     with caplog.at_level(logging.WARNING, logger="attune_jupyter.store"), open_store(db_path):
         pass
     assert "network filesystem (nfs4)" in caplog.text
+
+
+# -- imported transcripts and the audit record ---------------------------------------------------
+
+
+def sample_transcript(text: str = "I can't sleep.\r\nNot since the move.") -> Transcript:
+    return Transcript(
+        "session-07",
+        [
+            Turn("t1", "T", "therapist", "What brings you here — today?", 0.0, 4.5),
+            Turn("t2", "Klient", "client", text, 4.5, None, {"label": "change", "n": 3}),
+            Turn("t3", "T", "therapist", "Mm. 😔 «Tell me more».", None, None),
+        ],
+        source="/course/week-1/session-07.vtt",
+        metadata={"course": "MI-101", "nested": {"a": [1, 2.5, None]}},
+    )
+
+
+def test_imported_transcript_comes_back_exactly(store: Store) -> None:
+    original = sample_transcript()
+    assert store.import_transcript(original, by="sup-a") == "imported"
+    back = store.transcript("session-07")
+    assert (back.id, back.turns, back.metadata) == (original.id, original.turns, original.metadata)
+    frame = store.transcripts()
+    assert frame[["transcript_id", "turn_count", "registered_by", "text_stored"]].to_dict(
+        "records"
+    ) == [
+        {
+            "transcript_id": "session-07",
+            "turn_count": 3,
+            "registered_by": "sup-a",
+            "text_stored": True,
+        }
+    ]
+    audit = store.audit_events()
+    assert audit[["action", "transcript_id", "actor"]].to_dict("records") == [
+        {"action": "import_transcript", "transcript_id": "session-07", "actor": "sup-a"}
+    ]
+    assert audit.loc[0, "details"] == {
+        "source": "/course/week-1/session-07.vtt",
+        "fingerprint": original.fingerprint(),
+        "turn_count": 3,
+    }
+
+
+def test_importing_the_same_transcript_again_changes_nothing(store: Store) -> None:
+    assert store.import_transcript(sample_transcript(), by="sup-a") == "imported"
+    assert store.import_transcript(sample_transcript(), by="sup-b") == "unchanged"
+    assert len(store.audit_events()) == 1
+    assert store.transcripts()["registered_by"].tolist() == ["sup-a"]
+
+
+def test_transcript_registered_by_an_annotator_can_then_be_imported(store: Store) -> None:
+    original = sample_transcript()
+    store.register_transcript(original.id, original.fingerprint(), len(original), by="sup-a")
+    assert store.transcripts()["text_stored"].tolist() == [False]
+    assert store.import_transcript(original, by="sup-b") == "imported"
+    assert store.transcript(original.id).turns == original.turns
+
+
+def test_import_of_different_content_under_a_known_id_is_refused(store: Store) -> None:
+    store.import_transcript(sample_transcript(), by="sup-a")
+    edited = sample_transcript("I sleep fine now.")
+    with pytest.raises(TranscriptConflictError) as info:
+        store.import_transcript(edited, by="sup-b")
+    message = str(info.value)
+    assert "'session-07'" in message and "sup-a" in message and "nothing was imported" in message
+    assert "sleep" not in message
+    assert store.transcript("session-07").turns == sample_transcript().turns
+    assert len(store.audit_events()) == 1
+
+
+def test_missing_transcript_is_a_key_error_naming_it(store: Store) -> None:
+    store.register_transcript("only-registered", "f" * 64, 3, by="sup-a")
+    for missing in ("nowhere", "only-registered"):
+        with pytest.raises(TranscriptNotFoundError, match=repr(missing)) as info:
+            store.transcript(missing)
+        assert isinstance(info.value, KeyError)
+
+
+def test_tampered_stored_text_is_reported_not_returned(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        store.import_transcript(sample_transcript(), by="sup-a")
+    con = sqlite3.connect(db_path)
+    with con:
+        con.execute("UPDATE transcript_texts SET content = replace(content, 'sleep', 'SLEEP')")
+    con.close()
+    with open_store(db_path) as store, pytest.raises(StoreError, match="does not match"):
+        store.transcript("session-07")
+
+
+def test_gate_override_is_recorded_with_who_when_and_why(store: Store) -> None:
+    transcript = sample_transcript()
+    before = datetime.now(UTC)
+    event = store.record_gate_override(
+        transcript,
+        reason="  Names are actors in a published demonstration video  ",
+        findings={"person_name": 2, "date": 1},
+        by="sup-a",
+    )
+    audit = store.audit_events(transcript_id="session-07")
+    assert list(audit.columns) == list(AUDIT_COLUMNS)
+    assert [str(t) for t in audit.dtypes] == [
+        "int64",
+        "str",
+        "str",
+        "str",
+        "datetime64[ns, UTC]",
+        "object",
+    ]
+    row = audit.loc[0]
+    assert (row["action"], row["actor"]) == ("override_gate", "sup-a")
+    assert before <= row["at"].to_pydatetime() <= datetime.now(UTC)
+    assert row["details"] == {
+        "reason": "Names are actors in a published demonstration video",
+        "source": "/course/week-1/session-07.vtt",
+        "fingerprint": transcript.fingerprint(),
+        "findings": {"person_name": 2, "date": 1},
+    }
+    assert event.event_id == row["event_id"] and event.details == row["details"]
+    assert store.audit_events(transcript_id="another").empty
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"reason": "   "}, "needs a reason"),
+        ({"by": ""}, "by must be"),
+        ({"findings": {"person_name": -1}}, "numbers of findings"),
+        ({"findings": {"person_name": True}}, "numbers of findings"),
+    ],
+)
+def test_gate_override_needs_a_reason_an_actor_and_counts(
+    store: Store, changes: dict[str, Any], message: str
+) -> None:
+    arguments: dict[str, Any] = {"reason": "why", "findings": {"person_name": 1}, "by": "sup-a"}
+    arguments.update(changes)
+    with pytest.raises(ValueError, match=message):
+        store.record_gate_override(sample_transcript(), **arguments)
+    assert store.audit_events().empty

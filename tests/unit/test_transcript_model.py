@@ -63,3 +63,39 @@ def test_a_roles_mapping_wins_and_is_checked() -> None:
     assert infer_role("Client", {"Client": "other"}) == "other"
     with pytest.raises(ValueError, match="a role must be one of therapist, client, other"):
         infer_role("Dr Roe", {"Dr Roe": "supervisor"})
+
+
+def test_turns_built_by_readers_equal_turns_built_by_hand() -> None:
+    import copy
+    import pickle
+    from dataclasses import fields, replace
+
+    from attune_jupyter.core.transcript import _checked_transcript, _checked_turns
+
+    by_hand = (
+        Turn("t1", "Dr Jane Roe", "therapist", "How are you?", 1.5, None, {"code": "Q"}),
+        Turn("t2", "John Doe", "client", "Tired.", 4.0, 5.0),
+    )
+    columns = [[getattr(turn, f.name) for turn in by_hand] for f in fields(Turn)]
+    built = _checked_turns(*columns)
+    assert built == by_hand
+    assert [type(turn) for turn in built] == [Turn, Turn]
+    # Every field is set (the builder must follow Turn when a field is added).
+    assert [repr(turn) for turn in built] == [repr(turn) for turn in by_hand]
+    for turn in built:
+        assert pickle.loads(pickle.dumps(turn)) == turn
+        assert copy.deepcopy(turn) == turn
+        assert replace(turn, text="changed").text == "changed"
+        with pytest.raises(AttributeError):
+            turn.text = "changed"  # type: ignore[misc]
+    transcript = _checked_transcript("s1", built, "s1.csv")
+    assert transcript == Transcript("s1", list(by_hand), source="s1.csv")
+    assert transcript.metadata == {} and transcript.turn("t2").end == 5.0
+
+
+def test_turns_are_small_frozen_objects() -> None:
+    turn = Turn("t1", "A", "other", "x")
+    assert not hasattr(turn, "__dict__")
+    assert turn.metadata == {} and turn.metadata is not Turn("t2", "B", "other", "y").metadata
+    with pytest.raises(ValueError, match="role 'boss' is not one of"):
+        Turn("t1", "A", "boss", "x")  # type: ignore[arg-type]

@@ -107,8 +107,8 @@ class NotAnonymizedError(TranscriptError):
 
     The message lists turn, category and masked text for each finding (never the raw text), for
     example ``"session.txt: 2 possible identifiers: t4 person_name 'P••••', t9 phone
-    '+•• •• •••• ••••'; de-identify it with attune_jupyter.deidentify(...) or pass
-    screen=False"``.
+    '+•• •• •••• ••••'; de-identify it with attune_jupyter.deidentify(...), ..."``, followed by
+    the other ways through the gate (``allow``, ``override``, ``screen=False``).
 
     Parameters
     ----------
@@ -150,5 +150,7 @@ def _error_reason(findings: Sequence[Finding], limit: int) -> str:
         listed = f"{listed} and {more} more" if listed else f"{more} not listed"
     return (
         f"{count} possible {noun}: {listed}; "
-        "de-identify it with attune_jupyter.deidentify(...) or pass screen=False"
+        "de-identify it with attune_jupyter.deidentify(...), accept known-safe words with "
+        "allow=[...] or an attune-course.toml, load it anyway with override='<why>' (recorded "
+        "in the store), or turn the gate off with screen=False"
     )

@@ -1,17 +1,22 @@
-"""Person names without a model: cues (titles, relatives, introductions, greetings) and a list.
+"""Person names without a model: cues, name lists and an English lexicon.
 
-Two sources of name spans:
+Three sources of name spans:
 
 * a cue right before a capitalised word: a title (``Dr Okafor``), a relative (``my sister
-  Aisha``, ``my son, Kwame,``), an introduction (``my name is Lin``) or a greeting that ends at
-  the name (``Thanks, Priya.``);
-* a capitalised token from the built-in given-name list that is not at the start of a sentence
-  (``I told Priya``), or that is but is followed by a capitalised surname (``Priya Sharma said``).
+  Aisha``, ``my son, Kwame,``), an introduction (``my name is Lin``, ``everyone calls me Dawn``,
+  ``Hi, I'm Dawn``) or a greeting that ends at the name (``Thanks, Priya.``);
+* a capitalised token from the built-in given-name list: anywhere but at the start of a sentence
+  (``I told Priya``); there too when it is not also an English word (``Priya thinks``) or when a
+  surname follows (``Grace Okafor said``);
+* a capitalised word that is not an English word (nor a place, medicine or brand of the lists):
+  in the middle of a sentence (``Me and Tane``, ``at Tanvir's place``), or at the start of one when
+  a lower-case word, a possessive, a comma or another capitalised word follows (``Jiwoo thinks``).
 
 A name span runs on over following capitalised surnames, particles (``van der``, ``bin``) and
 initials. Words in :data:`~attune_jupyter.core.deid.vocabulary.NEVER_NAMES` (weekdays, months,
-holidays, languages, nationalities, countries, brands, role labels, 'God') and pseudonym tags in
-square brackets are never names.
+holidays, languages, nationalities, countries, brands, role labels, 'God'), backchannels
+(``Mm-hmm``), pseudonym tags in square brackets, and names inside well-known phrases that name no
+person (``Jack Daniel's``, ``Dr Pepper``, ``St Mary's``, ``Amazing Grace``) are never names.
 """
 
 from __future__ import annotations
@@ -19,16 +24,26 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
+from functools import cache
 
 from attune_jupyter.core.deid.vocabulary import (
     ABBREVIATIONS,
+    ADDRESS_AND_BLESSING,
     COMMON_WORDS,
     KIN_WORDS,
+    MEDICINES,
+    MONTH_NAMES,
+    MORE_BRANDS,
     NEVER_NAMES,
+    NOT_PERSON_PHRASES,
     PARTICLES,
+    PLACE_PREFIXES,
+    PLACES,
     TITLES,
+    english_words,
     given_names,
     split_words,
+    surnames,
 )
 
 
@@ -96,7 +111,7 @@ _GREETINGS_TWO = frozenset(
     )
 )
 _INTRO = re.compile(
-    rf"(?i:\b(?:my\s+name\s+is|my\s+name{_AP}s|name{_AP}s|call\s+me|I{_AP}m\s+called|"
+    rf"(?i:\b(?:my\s+name\s+is|my\s+name{_AP}s|name{_AP}s|calls?\s+me|called\s+me|I{_AP}m\s+called|"
     rf"I\s+am\s+called|they\s+call\s+me|known\s+as|I\s+go\s+by)\s+)({_ANY_TOKEN})"
 )
 _INTRO_HINTS = ("name", "call", "known as", "go by")
@@ -108,6 +123,30 @@ _NEXT_PART = re.compile(
 _BRACKET_TAG = re.compile(r"\[[^\[\]\n]{1,40}\]")
 
 _NOT_A_NAME = NEVER_NAMES | TITLES | COMMON_WORDS | KIN_WORDS
+#: Capitalised words that are not English words but are not taken for names without a cue.
+_NOT_UNKNOWN = (
+    PLACES | MEDICINES | MORE_BRANDS | PLACE_PREFIXES | ABBREVIATIONS | ADDRESS_AND_BLESSING
+)
+_BACKCHANNEL_LETTERS = frozenset("mhnu-‐")
+_SUFFIXES = ("'s", "'m", "'ve", "'ll", "'d", "'re", "n't", "s")
+_HYPHENS = re.compile(r"[\-‐]")
+_PREVIOUS_WORD = re.compile(r"(\S+) $")
+_INTRO_BEFORE = frozenset(("i'm", "i’m", "am", "is", "it's", "it’s"))
+_INTRO_GREETINGS = frozenset(("hi", "hello", "hey", "hiya", "morning", "afternoon", "evening"))
+
+
+@cache
+def _phrase_index() -> dict[str, tuple[tuple[str, int], ...]]:
+    """Each word of :data:`NOT_PERSON_PHRASES` -> the phrases (case-folded) and its offset."""
+    index: dict[str, list[tuple[str, int]]] = {}
+    for phrase in NOT_PERSON_PHRASES:
+        folded = phrase.casefold().replace("’", "'")
+        for m in re.finditer(r"[^\W\d_][\w'.]*", folded):
+            word = m.group().rstrip(".")
+            index.setdefault(_core(word), []).append((folded, m.start()))
+    return {word: tuple(entries) for word, entries in index.items()}
+
+
 _CONTRACTIONS = ("n't", "n’t", "'ll", "’ll", "'ve", "’ve", "'re", "’re", "'d", "’d", "'m", "’m")
 _SENTENCE_END = ".!?…:;\n\r"
 _SKIPPED_BEFORE = " \t\"'“‘’”«»()[]*-–—"
@@ -122,6 +161,59 @@ def _core(token: str) -> str:
     return token
 
 
+def _in_phrase(text: str, start: int, folded: str) -> bool:
+    """Whether the word at ``start`` is part of a well-known phrase that names no person."""
+    entries = _phrase_index().get(folded)
+    if not entries:
+        return False
+    for phrase, offset in entries:
+        begin = start - offset
+        if begin < 0:
+            continue
+        end = begin + len(phrase)
+        if text[begin:end].casefold().replace("’", "'") != phrase:
+            continue
+        if (begin == 0 or not text[begin - 1].isalnum()) and (
+            end >= len(text) or not text[end].isalnum()
+        ):
+            return True
+    return False
+
+
+def _backchannel(folded: str) -> bool:
+    """``Mm-hmm``, ``Mh-hmm``, ``Uh-huh``, ``Hm``: letters m, h, n, u only."""
+    return set(folded) <= _BACKCHANNEL_LETTERS
+
+
+def _known_word(folded: str, lexicon: frozenset[str]) -> bool:
+    """Whether a case-folded word is an English word (or an inflection, stutter, contraction)."""
+    word = folded.replace("’", "'")
+    if word in lexicon or word in _NOT_A_NAME or word in _NOT_UNKNOWN:
+        return True
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix) + 1:
+            base = word[: -len(suffix)]
+            if base in lexicon or base in _NOT_A_NAME or base in _NOT_UNKNOWN or base == "i":
+                return True
+    if "-" in word or "‐" in word:
+        parts = [p for p in _HYPHENS.split(word) if p]
+        return bool(parts) and all(
+            _known_word(p, lexicon) or (i + 1 < len(parts) and parts[i + 1].startswith(p))
+            for i, p in enumerate(parts)
+        )
+    return False
+
+
+def _acronym(word: str) -> bool:
+    """A letter or an acronym, perhaps plural or with a suffix: "A's", "GPs", "OD-ing"."""
+    for part in _HYPHENS.split(word):
+        bare = part[:-2] if part[-2:] in ("'s", "’s") else part
+        bare = bare[:-1] if bare[-1:] == "s" else bare
+        if len(bare) <= 1 or bare.isupper():
+            return True
+    return False
+
+
 def _name_like(word: str, allow: frozenset[str]) -> bool:
     """A capitalised word that could be a name (not a never-name, an acronym or a contraction)."""
     if not word or not (word[0].isupper() or word[:3].casefold() in ("al-", "el-")):
@@ -131,7 +223,7 @@ def _name_like(word: str, allow: frozenset[str]) -> bool:
     if "_" in word or any(ch.isdigit() for ch in word):
         return False
     folded = word.casefold()
-    if folded in _NOT_A_NAME or folded in allow:
+    if folded in _NOT_A_NAME or folded in allow or _backchannel(folded):
         return False
     return not folded.endswith(_CONTRACTIONS)
 
@@ -194,7 +286,7 @@ def _strip_trailing_initials(text: str, start: int, end: int) -> int:
 
 def cue_before(text: str, start: int) -> str | None:
     """The kind of cue that ends right before ``start`` (``"title"``, ``"relative"``,
-    ``"greeting"``), or None."""
+    ``"greeting"``, ``"introduction"``), or None."""
     if start == 0 or not text[start - 1].isspace():
         return None
     words = text[max(0, start - 64) : start].split()
@@ -210,6 +302,14 @@ def cue_before(text: str, start: int) -> str | None:
         _GREETINGS_TWO
     ):
         return "greeting"
+    if bare in _INTRO_BEFORE and len(words) >= 2:
+        before = words[-2].casefold()
+        if bare in ("am", "is"):  # "Hi, I am Dawn", "Hello, this is Dawn"
+            if len(words) < 3 or before not in ("i", "this"):
+                return None
+            before = words[-3].casefold()
+        if before.rstrip(",!.") in _INTRO_GREETINGS:
+            return "introduction"
     if bare in _RELATIVE_CUES:
         i = len(words) - 2
         adjectives = 0
@@ -229,10 +329,70 @@ def _followed_by_punctuation(text: str, end: int) -> bool:
     return not rest or rest[0] in ".,!?;:…\n"
 
 
+def _previous_word(text: str, start: int) -> tuple[int, str] | None:
+    """The word right before ``start`` when one space separates them, with its start."""
+    m = _PREVIOUS_WORD.search(text, max(0, start - 40), start)
+    if m is None:
+        return None
+    return m.start(1), m.group(1)
+
+
+def _not_a_person_here(text: str, start: int, folded: str, cued: bool) -> bool:
+    """Whether the name-like word at ``start`` names no person here: inside a well-known phrase
+    (``Jack Daniel's``), after a place prefix (``St Mary's``), or, without a cue, after a
+    capitalised English word in the middle of a sentence (``Amazing Grace``, ``Royal Albert``)
+    unless it is a known surname."""
+    if _in_phrase(text, start, folded):
+        return True
+    if cued:
+        return False
+    previous = _previous_word(text, start)
+    if previous is None:
+        return False
+    at, word = previous
+    if not word[:1].isupper():
+        return False
+    bare = word.casefold()
+    if bare in PLACE_PREFIXES:
+        return True
+    if not word.isalpha() or bare not in english_words() or bare in given_names():
+        return False
+    if bare in _NOT_A_NAME or bare in _RELATIVE_CUES_FOLDED or bare in _GREETINGS_FOLDED:
+        return False
+    return not sentence_initial(text, at) and folded not in surnames()
+
+
+_RELATIVE_CUES_FOLDED = frozenset(w.casefold() for w in _RELATIVE_CUES)
+_GREETINGS_FOLDED = frozenset(w.casefold() for w in _GREETINGS)
+
+
+#: Verbs of saying and thinking, whose subject is a person: "Hope thinks", "Grace said".
+_PERSON_VERB = re.compile(
+    r"(?:['’]s)? (?:thinks|thought|says|said|told|tells|asked|asks|reckons|reckoned|texted|"
+    r"texts|messaged|rang|phoned|emailed|replied|promised|admitted|insisted|believes|"
+    r"believed|wants|wanted|knows|knew|keeps|kept|went|came|lives|lived|works|worked)\b"
+)
+
+
+def _next_to_a_number(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 4) : start]
+    after = text[end : end + 4]
+    return any(ch.isdigit() for ch in before + after)
+
+
+def _opens_a_name(text: str, end: int) -> bool:
+    """After a sentence-initial word: a lower-case word, a possessive or a comma follows."""
+    rest = text[end : end + 3]
+    if rest[:2] in ("'s", "’s") or rest[:1] == ",":
+        return True
+    return len(rest) > 1 and rest[0] == " " and rest[1].islower()
+
+
 def name_candidates(text: str, allow: frozenset[str]) -> Iterator[tuple[int, int]]:
     """Spans of possible person names in ``text`` (possibly overlapping)."""
     tags = [m.span() for m in _BRACKET_TAG.finditer(text)] if "[" in text else []
     names = given_names()
+    lexicon = english_words()
     for m in _CAP_TOKEN.finditer(text):
         token = m.group()
         word = _core(token) if token[-1] in "s'’" else token
@@ -240,26 +400,47 @@ def name_candidates(text: str, allow: frozenset[str]) -> Iterator[tuple[int, int
         if folded in _NOT_A_NAME or folded in allow:
             continue
         start = m.start()
+        if folded in MONTH_NAMES and _next_to_a_number(text, start, start + len(word)):
+            continue  # "3 Jun 2021"
         given = folded in names or (("-" in word or "‐" in word) and _is_given_name(word))
+        unknown = False
         cue = None
         if not given:
             if not _name_like(word, allow):
                 continue
-            cue = cue_before(text, start)
-            if cue is None:
-                continue
+            unknown = (
+                not _known_word(folded, lexicon)
+                and not _acronym(word)
+                and not text.startswith("-", m.end())  # a word broken off: "Mysel-"
+            )
+            if not unknown:
+                cue = cue_before(text, start)
+                if cue is None:
+                    continue
         if tags and any(lo <= start < hi for lo, hi in tags):
             continue
         word_end = start + len(word)
         if len(word) == 1 and text.startswith(". ", word_end):
             word_end += 1  # an initial: "Dr J. Smith"
         end = _extend(text, word_end, allow)
-        if given and (end > word_end or not sentence_initial(text, start)):
-            yield start, _strip_trailing_initials(text, start, end)
-            continue
+        if given or unknown:
+            if not sentence_initial(text, start):
+                found = True
+            elif end > word_end:
+                found = True  # "Priya Sharma said", "Yousef Rahimi from work"
+            elif given and folded in lexicon:
+                # "Hope is all I've got", "Grace before meals"; but "Hope thinks I'm ..."
+                found = _PERSON_VERB.match(text, word_end) is not None
+            else:
+                found = given or _opens_a_name(text, word_end)
+            if found and not _not_a_person_here(text, start, folded, cued=False):
+                yield start, _strip_trailing_initials(text, start, end)
+                continue
         if cue is None:
             cue = cue_before(text, start)
         if cue is None or (cue == "greeting" and not _followed_by_punctuation(text, end)):
+            continue
+        if _not_a_person_here(text, start, folded, cued=True):
             continue
         end = _strip_trailing_initials(text, start, end)
         if end > start + 1 or cue == "title":

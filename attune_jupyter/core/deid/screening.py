@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from attune_jupyter.core.deid.findings import TAGS, Category, Finding
 from attune_jupyter.core.deid.names import name_candidates
-from attune_jupyter.core.deid.patterns import shaped_candidates
+from attune_jupyter.core.deid.patterns import Span, shaped_candidates
 from attune_jupyter.core.transcript import Transcript
 
 #: When two candidates of equal length cover the same text, the earlier category here wins.
@@ -38,11 +39,13 @@ def _allowed(allow: Iterable[str]) -> frozenset[str]:
     return frozenset(word.strip().casefold() for word in allow if word.strip())
 
 
-def _resolve(candidates: list[tuple[int, int, Category]]) -> list[tuple[int, int, Category]]:
+def _resolve(candidates: list[Span]) -> list[Span]:
     """Non-overlapping spans, longest first, then earliest, then by category priority."""
+    if len(candidates) < 2:
+        return candidates
     ordered = sorted(set(candidates), key=lambda c: (c[0] - c[1], c[0], _PRIORITY[c[2]]))
     starts: list[int] = []
-    kept: list[tuple[int, int, Category]] = []
+    kept: list[Span] = []
     for start, end, category in ordered:
         i = bisect.bisect_right(starts, start)
         if i and kept[i - 1][1] > start:
@@ -74,26 +77,22 @@ def screen_text(text: str, turn_id: str = "", *, allow: Iterable[str] = ()) -> l
     return _screen_all([(turn_id, text)], _allowed(allow))[0]
 
 
-def _screen_text(text: str, turn_id: str, allow: frozenset[str]) -> list[Finding]:
+def _text_spans(text: str, allow: frozenset[str]) -> list[Span]:
+    """The resolved finding spans of one text, before names found elsewhere are added."""
     if not text:
         return []
-    if len(text) <= _CHUNK:
-        candidates = [
-            s for s in shaped_candidates(text) if text[s[0] : s[1]].casefold() not in allow
-        ]
-        candidates.extend(
-            (start, end, "person_name") for start, end in name_candidates(text, allow)
-        )
-    else:
-        candidates = _chunked_candidates(text, allow)
-    return [
-        Finding(turn_id, start, end, category, text[start:end])
-        for start, end, category in _resolve(candidates)
-    ]
+    if len(text) > _CHUNK:
+        return _resolve(_chunked_candidates(text, allow))
+    candidates = shaped_candidates(text)
+    if allow and candidates:
+        candidates = [s for s in candidates if text[s[0] : s[1]].casefold() not in allow]
+    for start, end in name_candidates(text, allow):
+        candidates.append((start, end, "person_name"))
+    return _resolve(candidates)
 
 
-def _chunked_candidates(text: str, allow: frozenset[str]) -> list[tuple[int, int, Category]]:
-    candidates: list[tuple[int, int, Category]] = []
+def _chunked_candidates(text: str, allow: frozenset[str]) -> list[Span]:
+    candidates: list[Span] = []
     for offset, chunk in _chunks(text):
         candidates.extend(
             (offset + start, offset + end, category)
@@ -151,18 +150,30 @@ def screen(transcript: Transcript, *, allow: Iterable[str] = ()) -> list[Finding
     return [f for found in _screen_all(items, _allowed(allow)) for f in found]
 
 
-def _screen_all(items: list[tuple[str, str]], allow: frozenset[str]) -> list[list[Finding]]:
+def _screen_all(
+    items: list[tuple[str, str]],
+    allow: frozenset[str],
+    cache: dict[str, list[Span]] | None = None,
+) -> list[list[Finding]]:
     """Findings per ``(turn id, text)``; a name found anywhere is then found everywhere.
 
     A capitalised occurrence of a name found elsewhere in the transcript is a name too, even at
     the start of a sentence where the screen alone would not report it ("Priya's late." after
     "Thanks, Priya.").
+
+    Each distinct text is screened once: talk repeats itself ("Mm-hmm.", "Yeah."), and
+    :func:`deidentify` passes ``cache`` from one pass to the next, where most turns are unchanged.
     """
-    per_turn = [_screen_text(text, turn_id, allow) for turn_id, text in items]
-    known = {_name_key(f.text) for found in per_turn for f in found if f.category == "person_name"}
-    if not known:
+    spans_of: dict[str, list[Span]] = {} if cache is None else cache
+    per_turn: list[list[Finding]] = []
+    for turn_id, text in items:
+        spans = spans_of.get(text)
+        if spans is None:
+            spans = spans_of[text] = _text_spans(text, allow)
+        per_turn.append([Finding(turn_id, s, e, c, text[s:e]) for s, e, c in spans])
+    pattern = _other_occurrences(items, per_turn)
+    if pattern is None:
         return per_turn
-    pattern = _known_names_pattern(known)
     result: list[list[Finding]] = []
     for (turn_id, text), found in zip(items, per_turn, strict=True):
         extra = [
@@ -171,7 +182,7 @@ def _screen_all(items: list[tuple[str, str]], allow: frozenset[str]) -> list[lis
             if m.start() == 0 or not _NAME_BEFORE.match(text, m.start() - 1)
         ]
         if extra:
-            candidates = [(f.start, f.end, f.category) for f in found]
+            candidates: list[Span] = [(f.start, f.end, f.category) for f in found]
             candidates.extend((start, end, "person_name") for start, end in extra)
             found = [
                 Finding(turn_id, start, end, category, text[start:end])
@@ -181,10 +192,27 @@ def _screen_all(items: list[tuple[str, str]], allow: frozenset[str]) -> list[lis
     return result
 
 
+def _other_occurrences(
+    items: list[tuple[str, str]], per_turn: list[list[Finding]]
+) -> re.Pattern[str] | None:
+    """The pattern of the found names that occur more often than they were found, if any.
+
+    Counting in the case-folded, space-normalised text is a cheap upper bound on what the pattern
+    could add; most transcripts name each person only where the screen already found them, and
+    then no pattern is compiled or run.
+    """
+    found = Counter(_name_key(f.text) for fs in per_turn for f in fs if f.category == "person_name")
+    if not found:
+        return None
+    everything = " ".join(" ".join(text for _, text in items).casefold().split())
+    more = frozenset(key for key, n in found.items() if everything.count(key) > n)
+    return _known_names_pattern(more) if more else None
+
+
 _NAME_BEFORE = re.compile(r"[\w\[\-'’]")
 
 
-def _known_names_pattern(known: set[str]) -> re.Pattern[str]:
+def _known_names_pattern(known: frozenset[str]) -> re.Pattern[str]:
     """Capitalised occurrences of the known names, otherwise ignoring case.
 
     Each alternative starts with a literal upper-case letter (no look-behind first), so the
@@ -231,10 +259,12 @@ def deidentify(transcript: Transcript, *, allow: Iterable[str] = ()) -> Transcri
         for m in _PERSON_TAG.finditer(turn.text):
             highest = max(highest, int(m.group(1)))
     texts = {turn.id: turn.text for turn in transcript.turns}
+    cache: dict[str, list[Span]] = {}
     for _ in range(_MAX_PASSES):
         items = list(texts.items())
         changed = False
-        for (turn_id, text), findings in zip(items, _screen_all(items, allowed), strict=True):
+        screened = _screen_all(items, allowed, cache)
+        for (turn_id, text), findings in zip(items, screened, strict=True):
             if not findings:
                 continue
             changed = True

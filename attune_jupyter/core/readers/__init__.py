@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from attune_jupyter.core.deid import NotAnonymizedError
-from attune_jupyter.core.deid import screen as screen_transcript
 from attune_jupyter.core.readers.chat import decode_chat_bytes, parse_chat
 from attune_jupyter.core.readers.decoding import (
     MAX_TRANSCRIPT_BYTES,
@@ -34,6 +33,7 @@ from attune_jupyter.core.readers.decoding import (
 )
 from attune_jupyter.core.readers.docx import decode_docx
 from attune_jupyter.core.readers.elan import parse_elan
+from attune_jupyter.core.readers.gate import CourseArgument, IdentifierGate, StoreArgument
 from attune_jupyter.core.readers.json_format import parse_json
 from attune_jupyter.core.readers.plain_text import parse_plain_text
 from attune_jupyter.core.readers.reader_warnings import TranscriptWarning
@@ -189,6 +189,10 @@ def load_transcript(
     max_bytes: int | None = None,
     screen: bool = True,
     allow: Iterable[str] = (),
+    course: CourseArgument = None,
+    override: str | None = None,
+    store: StoreArgument = None,
+    by: str | None = None,
 ) -> Transcript:
     """Read a transcript file, refusing one that still holds identifying details.
 
@@ -216,6 +220,21 @@ def load_transcript(
         when it finds possible identifiers (the default). ``screen=False`` turns the gate off.
     allow:
         Words known to be safe (for example a teaching case's fictional names); not findings.
+    course:
+        The course settings whose allow-list adds to ``allow``: a
+        :class:`~attune_jupyter.core.course.CourseSettings` or the path of a course file. By
+        default the nearest ``attune-course.toml`` in the file's folder or above, if any; pass
+        ``CourseSettings()`` to use none.
+    override:
+        The reason for loading a transcript the screen refuses, in your own words (for example
+        "names are actors in a public demonstration video"). It is then loaded, and the override
+        is recorded, with who and when, in ``store``'s audit record
+        (:meth:`~attune_jupyter.store.Store.audit_events`).
+    store:
+        Where an override is recorded: a :class:`~attune_jupyter.store.Store`, a store location,
+        or None for the default store (:func:`attune_jupyter.open_store`).
+    by:
+        Who overrides; by default the JupyterHub user or the login name.
 
     Returns
     -------
@@ -230,10 +249,15 @@ def load_transcript(
         content is not a valid transcript, or it is a table holding several transcripts (read
         those with :func:`load_transcripts`).
     NotAnonymizedError
-        A TranscriptError: the screen found possible identifiers (listed masked, never quoted).
+        A TranscriptError: the screen found possible identifiers (listed masked, never quoted)
+        and there is no ``override``.
     ValueError
-        When ``roles`` maps a label to something other than a role, or ``max_bytes`` is not a
-        positive integer.
+        When ``roles`` maps a label to something other than a role, ``max_bytes`` is not a
+        positive integer, or ``override`` is blank or combined with ``screen=False``.
+    CourseFileError
+        A ValueError: the course file cannot be used (the message names the file and line).
+    StoreError
+        When an override cannot be recorded; the transcript is then not loaded either.
 
     Warns
     -----
@@ -242,6 +266,15 @@ def load_transcript(
         problems a format's reader warns about.
     """
     source = os.fspath(path)
+    gate = IdentifierGate.for_load(
+        near=source,
+        screen=screen,
+        allow=allow,
+        course=course,
+        override=override,
+        store=store,
+        by=by,
+    )
     if format is None or (isinstance(format, str) and not format):
         format = format_for_path(source)
     transcript_format = _format_named(format, source)
@@ -249,30 +282,20 @@ def load_transcript(
     transcript = _parse_bytes(
         data, transcript_format, source=source, roles=roles, id=id, columns=columns
     )
-    if screen:
-        _refuse_identifiers(transcript, allow, source)
+    gate.admit(transcript, source)
     return transcript
 
 
-def _refuse_identifiers(transcript: Transcript, allow: Iterable[str], source: str) -> None:
-    findings = screen_transcript(transcript, allow=allow)
-    if findings:
-        raise NotAnonymizedError(findings, source)
-
-
 def _screened(
-    found: Sequence[Transcript], file: str, screen: bool, allow: Iterable[str]
+    found: Sequence[Transcript], file: str, gate: IdentifierGate
 ) -> tuple[list[Transcript], list[TranscriptError]]:
     """The transcripts that pass the gate, and one error for each that does not."""
-    if not screen:
-        return list(found), []
     passed: list[Transcript] = []
     refused: list[TranscriptError] = []
-    allowed = tuple(allow)
     for transcript in found:
         where = file if len(found) == 1 else f"{file} (transcript {transcript.id})"
         try:
-            _refuse_identifiers(transcript, allowed, where)
+            gate.admit(transcript, where)
         except NotAnonymizedError as error:
             refused.append(error)
         else:
@@ -398,6 +421,10 @@ def load_transcripts(
     max_bytes: int | None = None,
     screen: bool = True,
     allow: Iterable[str] = (),
+    course: CourseArgument = None,
+    override: str | None = None,
+    store: StoreArgument = None,
+    by: str | None = None,
 ) -> list[Transcript]:
     """Read every transcript of a file or of a folder of files.
 
@@ -421,6 +448,10 @@ def load_transcripts(
     max_bytes:
         As for :func:`load_transcript`; in a folder, a larger file is one of the files that
         could not be read.
+    screen, allow, course, override, store, by:
+        The identifier gate, as for :func:`load_transcript`; every transcript passes it. A
+        transcript it refuses is one of the files that could not be read (with its findings);
+        with ``override``, every transcript let through by it is recorded.
 
     Returns
     -------
@@ -442,11 +473,20 @@ def load_transcripts(
         When ``roles`` maps a label to something other than a role.
     """
     source = os.fspath(path_or_folder)
+    gate = IdentifierGate.for_load(
+        near=source,
+        screen=screen,
+        allow=allow,
+        course=course,
+        override=override,
+        store=store,
+        by=by,
+    )
     if not Path(source).is_dir():
         if format is None or (isinstance(format, str) and not format):
             format = format_for_path(source)
         found = _load_all(source, _format_named(format, source), roles, columns, max_bytes)
-        passed, refused = _screened(found, source, screen, allow)
+        passed, refused = _screened(found, source, gate)
         if refused:
             raise TranscriptLoadErrors(refused, passed, source)
         return passed
@@ -467,7 +507,7 @@ def load_transcripts(
             errors.append(error)
             continue
         origin.update((transcript.id, file) for transcript in found)
-        passed, refused = _screened(found, file, screen, allow)
+        passed, refused = _screened(found, file, gate)
         loaded.extend(passed)
         errors.extend(refused)
     if errors:

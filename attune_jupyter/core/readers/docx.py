@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import io
 import re
+import struct
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 
 from attune_jupyter.core.readers.decoding import MAX_TRANSCRIPT_BYTES
 from attune_jupyter.core.transcript import TranscriptError
@@ -23,6 +25,38 @@ __all__ = ["decode_docx"]
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DOCUMENT = "word/document.xml"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+#: What would split a paragraph into several lines of the text the plain-text rules read.
+_LINE_BREAKS = re.compile(r"\r\n?|\n")
+
+
+def _damaged_zip_errors() -> tuple[type[Exception], ...]:
+    """What :mod:`zipfile` raises for a damaged archive besides ``BadZipFile``.
+
+    A bad header gives ValueError (a negative seek, a name that is not UTF-8), NotImplementedError
+    (an unknown version or compression method; a RuntimeError, as is a password request),
+    EOFError, OSError or struct.error; bad compressed data gives zlib.error, lzma.LZMAError or
+    OSError (bzip2).
+    """
+    errors: list[type[Exception]] = [
+        zipfile.BadZipFile,
+        OSError,
+        EOFError,
+        RuntimeError,
+        ValueError,
+        OverflowError,
+        struct.error,
+        zlib.error,
+    ]
+    try:
+        import lzma
+    except ImportError:  # a Python built without lzma: zipfile then refuses LZMA parts itself
+        pass
+    else:
+        errors.append(lzma.LZMAError)
+    return tuple(errors)
+
+
+_DAMAGED_ZIP = _damaged_zip_errors()
 
 
 def decode_docx(data: bytes, source: str | None) -> str:
@@ -39,6 +73,10 @@ def decode_docx(data: bytes, source: str | None) -> str:
         raise TranscriptError(
             "not a Word (.docx) document: the file is not a zip archive", source
         ) from None
+    except _DAMAGED_ZIP:
+        raise TranscriptError(
+            "the Word document is damaged (its list of contents cannot be read)", source
+        ) from None
     with archive:
         try:
             info = archive.getinfo(_DOCUMENT)
@@ -54,14 +92,23 @@ def decode_docx(data: bytes, source: str | None) -> str:
             )
         try:
             xml = archive.read(info)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as error:
-            raise TranscriptError(f"the Word document is damaged ({error})", source) from None
+        except _DAMAGED_ZIP as error:
+            detail = str(error) or type(error).__name__
+            raise TranscriptError(f"the Word document is damaged ({detail})", source) from None
     if _DTD.search(xml):
         raise TranscriptError("the Word document declares a DTD, which is refused", source)
     try:
         root = ET.fromstring(xml)  # noqa: S314 (DTDs are refused above, so nothing can expand)
     except ET.ParseError as error:
         raise TranscriptError(f"the Word document's XML is damaged ({error})", source) from None
+    except (LookupError, ValueError):
+        # expat hands an encoding it does not know itself to Python's codecs, which refuse an
+        # unknown name (LookupError) or a multi-byte or non-text codec (ValueError).
+        raise TranscriptError(
+            "the Word document's XML is damaged (its XML declaration names an encoding that "
+            "cannot be read; Word writes UTF-8)",
+            source,
+        ) from None
     body = root.find(f"{_W}body")
     if body is None:
         raise TranscriptError("the Word document has no body", source)
@@ -70,6 +117,9 @@ def decode_docx(data: bytes, source: str | None) -> str:
 
 
 def _paragraph_text(paragraph: ET.Element) -> str:
+    """The text of one paragraph, on one line: a line break inside it (``<w:br/>``, or a line
+    break character in a text run, which Word never writes) becomes a space, so that paragraph
+    N stays line N."""
     parts: list[str] = []
     for node in paragraph.iter():
         if node.tag == f"{_W}t" and node.text:
@@ -78,4 +128,4 @@ def _paragraph_text(paragraph: ET.Element) -> str:
             parts.append("\t")
         elif node.tag in (f"{_W}br", f"{_W}cr"):
             parts.append(" ")
-    return "".join(parts)
+    return _LINE_BREAKS.sub(" ", "".join(parts))
