@@ -31,6 +31,12 @@ can share it, and :meth:`Store.transcript` gives it back. Imports and overrides 
 gate (see :func:`attune_jupyter.load_transcript`'s ``override``) are written to an append-only
 audit record, :meth:`Store.audit_events`: who, when, and why.
 
+Session ratings
+---------------
+:meth:`Store.save_rating` keeps a :class:`~attune_jupyter.core.rating.SessionRating` (one rater,
+one session, one rubric; saving a changed copy updates it) with an append-only history
+(:meth:`Store.rating_history`); :meth:`Store.ratings` gives the item scores as a tidy frame.
+
 The frames returned by :meth:`Store.annotations`, :meth:`Store.history` and
 :meth:`Store.transcripts` are documented in
 :mod:`attune_jupyter.store.base`; the tables and schema versions in
@@ -49,11 +55,15 @@ from attune_jupyter.store.base import (
     AUDIT_COLUMNS,
     FINGERPRINT_MAX_LENGTH,
     HISTORY_COLUMNS,
+    RATING_COLUMNS,
+    RATING_HISTORY_COLUMNS,
     TRANSCRIPT_COLUMNS,
     AnnotationEvent,
     AnnotationNotFoundError,
     AuditEvent,
     ImportStatus,
+    RatingEvent,
+    RatingNotFoundError,
     RegistrationStatus,
     SchemaVersionError,
     Store,
@@ -64,6 +74,8 @@ from attune_jupyter.store.base import (
     annotations_frame,
     audit_frame,
     history_frame,
+    rating_history_frame,
+    ratings_frame,
     transcripts_frame,
 )
 from attune_jupyter.store.schema import SCHEMA_VERSION
@@ -75,6 +87,8 @@ __all__ = [
     "DEFAULT_STORE_FILE",
     "FINGERPRINT_MAX_LENGTH",
     "HISTORY_COLUMNS",
+    "RATING_COLUMNS",
+    "RATING_HISTORY_COLUMNS",
     "SCHEMA_VERSION",
     "STORE_ENV_VAR",
     "TRANSCRIPT_COLUMNS",
@@ -82,6 +96,8 @@ __all__ = [
     "AnnotationNotFoundError",
     "AuditEvent",
     "ImportStatus",
+    "RatingEvent",
+    "RatingNotFoundError",
     "RegistrationStatus",
     "SchemaVersionError",
     "SqlStore",
@@ -96,6 +112,8 @@ __all__ = [
     "history_frame",
     "mask_url",
     "open_store",
+    "rating_history_frame",
+    "ratings_frame",
     "transcripts_frame",
 ]
 

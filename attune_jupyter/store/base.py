@@ -62,6 +62,31 @@ The audit frame
 for an override ``reason``, ``source``, ``fingerprint`` and ``findings``, the number of findings
 per category; for an import ``source``, ``fingerprint`` and ``turn_count``). It never holds
 transcript text or the text a finding matched.
+
+The ratings frame
+-----------------
+:meth:`Store.ratings` returns the item scores of session ratings, one row per item rated or
+commented on, sorted by ``transcript_id``, ``rater``, ``rubric_id`` and item position:
+
+=============== ======================== =====================================================
+column          dtype                    meaning
+=============== ======================== =====================================================
+rating_id       ``str``                  :attr:`SessionRating.id`
+transcript_id   ``str``                  the session rated
+rubric_id       ``str``                  the rubric
+rubric_version  ``int64``                its version when rated
+rater           ``str``                  who rated
+item_id         ``str``                  the rubric item
+score           ``Int64`` (nullable)     the level chosen; ``<NA>`` when not rated
+comment         ``str``                  the comment on this item (``""`` when none)
+overall_comment ``str``                  the comment on the whole session
+updated         ``datetime64[ns, UTC]``  when the rating was last saved
+=============== ======================== =====================================================
+
+A rating with only an overall comment has no rows here; :meth:`Store.session_ratings` returns
+whole :class:`SessionRating` records. :meth:`Store.rating_history` returns ``event_id``,
+``rating_id``, ``action``, ``actor``, ``at`` and ``rating`` (the :class:`SessionRating` after the
+action; for a delete, as it was).
 """
 
 from __future__ import annotations
@@ -76,6 +101,7 @@ from typing import Any, Final, Literal, Self
 import pandas as pd
 
 from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.rating import SessionRating
 from attune_jupyter.core.transcript import Transcript
 
 __all__ = [
@@ -83,6 +109,8 @@ __all__ = [
     "AUDIT_COLUMNS",
     "FINGERPRINT_MAX_LENGTH",
     "HISTORY_COLUMNS",
+    "RATING_COLUMNS",
+    "RATING_HISTORY_COLUMNS",
     "TRANSCRIPT_COLUMNS",
     "Action",
     "AnnotationEvent",
@@ -90,6 +118,8 @@ __all__ = [
     "AuditAction",
     "AuditEvent",
     "ImportStatus",
+    "RatingEvent",
+    "RatingNotFoundError",
     "RegistrationStatus",
     "SchemaVersionError",
     "Store",
@@ -100,6 +130,8 @@ __all__ = [
     "annotations_frame",
     "audit_frame",
     "history_frame",
+    "rating_history_frame",
+    "ratings_frame",
     "transcripts_frame",
 ]
 
@@ -162,6 +194,30 @@ AUDIT_COLUMNS: Final[tuple[str, ...]] = (
 )
 """Columns of the audit frame, in order."""
 
+RATING_COLUMNS: Final[tuple[str, ...]] = (
+    "rating_id",
+    "transcript_id",
+    "rubric_id",
+    "rubric_version",
+    "rater",
+    "item_id",
+    "score",
+    "comment",
+    "overall_comment",
+    "updated",
+)
+"""Columns of the ratings frame, in order."""
+
+RATING_HISTORY_COLUMNS: Final[tuple[str, ...]] = (
+    "event_id",
+    "rating_id",
+    "action",
+    "actor",
+    "at",
+    "rating",
+)
+"""Columns of the rating history frame, in order."""
+
 _TIME_DTYPE: Final = "datetime64[ns, UTC]"
 _ANNOTATION_DTYPES: Final[Mapping[str, str]] = {
     "annotation_id": "str",
@@ -189,6 +245,26 @@ _TRANSCRIPT_DTYPES: Final[Mapping[str, str]] = {
     "registered_at": _TIME_DTYPE,
     "registered_by": "str",
     "text_stored": "bool",
+}
+_RATING_DTYPES: Final[Mapping[str, str]] = {
+    "rating_id": "str",
+    "transcript_id": "str",
+    "rubric_id": "str",
+    "rubric_version": "int64",
+    "rater": "str",
+    "item_id": "str",
+    "score": "Int64",
+    "comment": "str",
+    "overall_comment": "str",
+    "updated": _TIME_DTYPE,
+}
+_RATING_HISTORY_DTYPES: Final[Mapping[str, str]] = {
+    "event_id": "int64",
+    "rating_id": "str",
+    "action": "str",
+    "actor": "str",
+    "at": _TIME_DTYPE,
+    "rating": "object",
 }
 _AUDIT_DTYPES: Final[Mapping[str, str]] = {
     "event_id": "int64",
@@ -222,6 +298,13 @@ class SchemaVersionError(StoreError):
 
 class TranscriptNotFoundError(StoreError, KeyError):
     """The store holds no text for the transcript id asked for. Also a :class:`KeyError`."""
+
+    def __str__(self) -> str:
+        return RuntimeError.__str__(self)
+
+
+class RatingNotFoundError(StoreError, KeyError):
+    """No rating has the id asked for. Also a :class:`KeyError`."""
 
     def __str__(self) -> str:
         return RuntimeError.__str__(self)
@@ -316,6 +399,31 @@ class AuditEvent:
     actor: str
     at: datetime
     details: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RatingEvent:
+    """One entry of the append-only history of ratings.
+
+    Parameters
+    ----------
+    event_id:
+        Increasing number; gives the order in which the store wrote the events.
+    action:
+        ``"create"``, ``"update"`` or ``"delete"``.
+    actor:
+        Who made the change.
+    at:
+        When the store wrote the event (UTC).
+    rating:
+        The rating after the action (for a delete: as it was).
+    """
+
+    event_id: int
+    action: Action
+    actor: str
+    at: datetime
+    rating: SessionRating
 
 
 class Store(abc.ABC):
@@ -563,6 +671,69 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def save_rating(self, rating: SessionRating) -> SessionRating:
+        """Create a session rating, or replace the stored one with the same id.
+
+        A rater rates a session once per rubric: to change a rating, save a changed copy of it
+        (:meth:`SessionRating.with_items`). The store does not check scores against the rubric
+        (:meth:`~attune_jupyter.core.rubric.Rubric.check_rating` does) so that ratings made on an
+        older rubric version stay readable.
+
+        Returns
+        -------
+        SessionRating
+            As stored: ``created`` kept from the first save, ``updated`` by the store's clock.
+
+        Raises
+        ------
+        StoreError
+            When the rater already has another rating of this session on this rubric, or an
+            update would change the session, rubric or rater.
+        """
+
+    @abc.abstractmethod
+    def get_rating(self, rating_id: str) -> SessionRating:
+        """The stored rating with this id.
+
+        Raises
+        ------
+        RatingNotFoundError
+            When there is none.
+        """
+
+    @abc.abstractmethod
+    def delete_rating(self, rating_id: str, by: str) -> None:
+        """Delete a rating; the history keeps it.
+
+        Raises
+        ------
+        RatingNotFoundError
+            When there is none.
+        """
+
+    @abc.abstractmethod
+    def session_ratings(
+        self,
+        transcript_id: str | None = None,
+        rater: str | None = None,
+        rubric_id: str | None = None,
+    ) -> list[SessionRating]:
+        """Whole ratings matching every filter given, sorted like the ratings frame."""
+
+    @abc.abstractmethod
+    def ratings(
+        self,
+        transcript_id: str | None = None,
+        rater: str | None = None,
+        rubric_id: str | None = None,
+    ) -> pd.DataFrame:
+        """Item scores as the ratings frame described in this module's docstring."""
+
+    @abc.abstractmethod
+    def rating_history(self, rating_id: str | None = None) -> pd.DataFrame:
+        """Rating events as the rating history frame described in this module's docstring."""
+
+    @abc.abstractmethod
     def close(self) -> None:
         """Release connections. Idempotent; any later call other than ``close`` raises."""
 
@@ -706,3 +877,48 @@ def audit_frame(events: Iterable[AuditEvent]) -> pd.DataFrame:
         for e in events
     ]
     return _frame(rows, AUDIT_COLUMNS, _AUDIT_DTYPES, ["event_id"])
+
+
+def ratings_frame(ratings: Iterable[SessionRating]) -> pd.DataFrame:
+    """Build the ratings frame (see the module docstring) from whole ratings."""
+    rows = []
+    for r in ratings:
+        for position, item in enumerate(r.items):
+            rows.append(
+                {
+                    "rating_id": r.id,
+                    "transcript_id": r.transcript_id,
+                    "rubric_id": r.rubric_id,
+                    "rubric_version": r.rubric_version,
+                    "rater": r.rater,
+                    "item_id": item.item_id,
+                    "score": item.score,
+                    "comment": item.comment,
+                    "overall_comment": r.overall_comment,
+                    "updated": r.updated,
+                    "_position": position,
+                }
+            )
+    frame = _frame(
+        rows,
+        (*RATING_COLUMNS, "_position"),
+        {**_RATING_DTYPES, "_position": "int64"},
+        ["transcript_id", "rater", "rubric_id", "_position"],
+    )
+    return frame.drop(columns="_position")
+
+
+def rating_history_frame(events: Iterable[RatingEvent]) -> pd.DataFrame:
+    """Build the rating history frame (see the module docstring), sorted by ``event_id``."""
+    rows = [
+        {
+            "event_id": e.event_id,
+            "rating_id": e.rating.id,
+            "action": e.action,
+            "actor": e.actor,
+            "at": e.at,
+            "rating": e.rating,
+        }
+        for e in events
+    ]
+    return _frame(rows, RATING_HISTORY_COLUMNS, _RATING_HISTORY_DTYPES, ["event_id"])

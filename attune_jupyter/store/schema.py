@@ -33,6 +33,18 @@ Tables
     ``override_gate``), ``transcript_id``, ``actor``, ``at`` (UTC) and ``details`` (JSON text:
     for an override the reason, the source file and the number of findings per category, never
     the matched text). Rows are never updated or deleted.
+``ratings`` (schema 3)
+    Current state of session ratings, one row per rating: ``id`` (primary key), ``transcript_id``,
+    ``rubric_id``, ``rubric_version``, ``rater``, ``overall_comment``, ``created``, ``updated``. A
+    rater rates a session once per rubric (unique ``transcript_id, rubric_id, rater``); a
+    re-rating updates that row.
+``rating_items`` (schema 3)
+    One row per item rated or commented on: ``rating_id`` (foreign key, deleted with its rating),
+    ``item_id``, ``position`` (rubric order as saved), ``score`` (NULL when unrated, which is
+    not the lowest score) and ``comment``.
+``rating_events`` (schema 3)
+    Append-only history of ratings, like ``annotation_events``: ``event_id``, ``rating_id``,
+    ``action``, ``actor``, ``at`` and ``payload`` (the rating's JSON after the action).
 
 Times are stored through :class:`UTCDateTime`: ``TIMESTAMP WITH TIME ZONE`` on PostgreSQL, ISO 8601
 text with an explicit ``+00:00`` offset on SQLite (fixed width, so text order is time order). Both
@@ -70,6 +82,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     insert,
     inspect,
     select,
@@ -94,12 +107,15 @@ __all__ = [
     "events_table",
     "meta_table",
     "metadata",
+    "rating_events_table",
+    "rating_items_table",
+    "ratings_table",
     "read_schema_version",
     "transcript_texts_table",
     "transcripts_table",
 ]
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """The schema version this attune-jupyter writes, and the newest it can read."""
 
 Migration = Callable[[Connection], None]
@@ -263,6 +279,59 @@ def _add_transcript_texts_and_audit(conn: Connection) -> None:
 
 
 MIGRATIONS[1] = _add_transcript_texts_and_audit
+
+ratings_table: Final = Table(
+    "ratings",
+    metadata,
+    Column("id", String, primary_key=True),
+    Column("transcript_id", String, nullable=False),
+    Column("rubric_id", String, nullable=False),
+    Column("rubric_version", Integer, nullable=False),
+    Column("rater", String, nullable=False),
+    Column("overall_comment", Text, nullable=False),
+    Column("created", UTCDateTime, nullable=False),
+    Column("updated", UTCDateTime, nullable=False),
+    UniqueConstraint("transcript_id", "rubric_id", "rater"),
+    Index(None, "rater"),
+)
+
+rating_items_table: Final = Table(
+    "rating_items",
+    metadata,
+    Column(
+        "rating_id",
+        String,
+        ForeignKey(ratings_table.c.id, ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("item_id", String, primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("score", Integer, nullable=True),
+    Column("comment", Text, nullable=False),
+)
+
+rating_events_table: Final = Table(
+    "rating_events",
+    metadata,
+    Column("event_id", Integer, primary_key=True, autoincrement=True),
+    Column("rating_id", String, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("actor", String, nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("payload", Text, nullable=False),
+    CheckConstraint("action IN ('create', 'update', 'delete')", name="action"),
+    Index(None, "rating_id"),
+    sqlite_autoincrement=True,
+)
+
+
+def _add_ratings(conn: Connection) -> None:
+    """Schema 2 -> 3: session ratings, their items and their history (new tables only)."""
+    for table in (ratings_table, rating_items_table, rating_events_table):
+        table.create(conn)
+
+
+MIGRATIONS[2] = _add_ratings
 
 _ATTUNE_TABLES: Final = tuple(metadata.tables)
 # Any constant; taken by PostgreSQL sessions that create or upgrade the schema.

@@ -90,6 +90,7 @@ from sqlalchemy import (
 )
 
 from attune_jupyter.core.annotation import Annotation, utc_now
+from attune_jupyter.core.rating import ItemRating, SessionRating
 from attune_jupyter.core.readers.json_format import parse_json, transcript_json
 from attune_jupyter.core.transcript import Transcript, TranscriptError
 from attune_jupyter.store import schema
@@ -101,6 +102,8 @@ from attune_jupyter.store.base import (
     AuditAction,
     AuditEvent,
     ImportStatus,
+    RatingEvent,
+    RatingNotFoundError,
     Store,
     StoreError,
     TranscriptConflictError,
@@ -109,6 +112,8 @@ from attune_jupyter.store.base import (
     annotations_frame,
     audit_frame,
     history_frame,
+    rating_history_frame,
+    ratings_frame,
     transcripts_frame,
 )
 
@@ -746,6 +751,217 @@ class SqlStore(Store):
                 details=json.loads(row.details),
             )
             for row in rows
+        )
+
+    # -- session ratings ---------------------------------------------------------------------
+
+    def save_rating(self, rating: SessionRating) -> SessionRating:
+        if not isinstance(rating, SessionRating):
+            raise TypeError(f"expected a SessionRating, got {type(rating).__name__}")
+        ratings = schema.ratings_table
+        with self._write("save a rating") as conn:
+            current = self._select_rating(conn, rating.id, lock=True)
+            if current is None:
+                other = conn.execute(
+                    select(ratings.c.id).where(
+                        ratings.c.transcript_id == rating.transcript_id,
+                        ratings.c.rubric_id == rating.rubric_id,
+                        ratings.c.rater == rating.rater,
+                    )
+                ).first()
+                if other is not None:
+                    raise StoreError(
+                        f"{rating.rater} has already rated transcript {rating.transcript_id!r} on "
+                        f"rubric {rating.rubric_id!r} (rating {other.id!r}); change that rating "
+                        "instead of adding a second one"
+                    )
+                if self._rating_id_used(conn, rating.id):
+                    raise StoreError(
+                        f"rating id {rating.id!r} belonged to a deleted rating in {self._url}; "
+                        "rating ids are never reused"
+                    )
+                at = utc_now()
+                stored = replace(rating, created=_utc(rating.created), updated=at)
+                conn.execute(insert(ratings).values(self._rating_values(stored)))
+                action: Action = "create"
+            else:
+                for name in ("transcript_id", "rubric_id", "rater"):
+                    if getattr(rating, name) != getattr(current, name):
+                        raise StoreError(
+                            f"rating {rating.id!r} cannot change its {name}; "
+                            "delete it and save a new rating instead"
+                        )
+                at = max(utc_now(), cast(datetime, current.updated))
+                stored = replace(rating, created=current.created, updated=at)
+                values = self._rating_values(stored)
+                del values["id"], values["created"]
+                conn.execute(update(ratings).where(ratings.c.id == rating.id).values(values))
+                conn.execute(
+                    delete(schema.rating_items_table).where(
+                        schema.rating_items_table.c.rating_id == rating.id
+                    )
+                )
+                action = "update"
+            if stored.items:
+                conn.execute(
+                    insert(schema.rating_items_table),
+                    [
+                        {
+                            "rating_id": stored.id,
+                            "item_id": item.item_id,
+                            "position": position,
+                            "score": item.score,
+                            "comment": item.comment,
+                        }
+                        for position, item in enumerate(stored.items)
+                    ],
+                )
+            self._record_rating(conn, action, stored, actor=stored.rater, at=at)
+        log.debug("saved rating %s of transcript %s", stored.id, stored.transcript_id)
+        return stored
+
+    def get_rating(self, rating_id: str) -> SessionRating:
+        _check_id(rating_id, "rating_id")
+        with self._read("read a rating") as conn:
+            found = self._select_rating(conn, rating_id, lock=False)
+        if found is None:
+            raise RatingNotFoundError(f"no rating {rating_id!r} in {self._url}")
+        return found
+
+    def delete_rating(self, rating_id: str, by: str) -> None:
+        _check_id(rating_id, "rating_id")
+        _check_id(by, "by")
+        with self._write("delete a rating") as conn:
+            current = self._select_rating(conn, rating_id, lock=True)
+            if current is None:
+                raise RatingNotFoundError(f"no rating {rating_id!r} in {self._url}")
+            # Items first: the cascade is not relied on (SQLite needs foreign_keys=ON for it).
+            conn.execute(
+                delete(schema.rating_items_table).where(
+                    schema.rating_items_table.c.rating_id == rating_id
+                )
+            )
+            conn.execute(delete(schema.ratings_table).where(schema.ratings_table.c.id == rating_id))
+            self._record_rating(conn, "delete", current, actor=by, at=utc_now())
+        log.debug("deleted rating %s", rating_id)
+
+    def session_ratings(
+        self,
+        transcript_id: str | None = None,
+        rater: str | None = None,
+        rubric_id: str | None = None,
+    ) -> list[SessionRating]:
+        ratings, items = schema.ratings_table, schema.rating_items_table
+        query = select(ratings)
+        for column, value, name in (
+            (ratings.c.transcript_id, transcript_id, "transcript_id"),
+            (ratings.c.rater, rater, "rater"),
+            (ratings.c.rubric_id, rubric_id, "rubric_id"),
+        ):
+            if value is not None:
+                query = query.where(column == _check_id(value, name))
+        with self._read("read ratings") as conn:
+            rows = conn.execute(query).all()
+            ids = [row.id for row in rows]
+            item_rows = (
+                conn.execute(
+                    select(items).where(items.c.rating_id.in_(ids)).order_by(items.c.position)
+                ).all()
+                if ids
+                else []
+            )
+        by_rating: dict[str, list[ItemRating]] = {}
+        for item in item_rows:
+            by_rating.setdefault(item.rating_id, []).append(
+                ItemRating(item.item_id, item.score, item.comment)
+            )
+        found = [self._rating_from_row(row, by_rating.get(row.id, [])) for row in rows]
+        return sorted(found, key=lambda r: (r.transcript_id, r.rater, r.rubric_id))
+
+    def ratings(
+        self,
+        transcript_id: str | None = None,
+        rater: str | None = None,
+        rubric_id: str | None = None,
+    ) -> pd.DataFrame:
+        return ratings_frame(self.session_ratings(transcript_id, rater, rubric_id))
+
+    def rating_history(self, rating_id: str | None = None) -> pd.DataFrame:
+        events = schema.rating_events_table
+        query = select(events).order_by(events.c.event_id)
+        if rating_id is not None:
+            query = query.where(events.c.rating_id == _check_id(rating_id, "rating_id"))
+        with self._read("read the rating history") as conn:
+            rows = conn.execute(query).all()
+        return rating_history_frame(
+            RatingEvent(
+                event_id=row.event_id,
+                action=row.action,
+                actor=row.actor,
+                at=row.at,
+                rating=SessionRating.from_dict(json.loads(row.payload)),
+            )
+            for row in rows
+        )
+
+    @staticmethod
+    def _rating_values(rating: SessionRating) -> dict[str, Any]:
+        return {
+            "id": rating.id,
+            "transcript_id": rating.transcript_id,
+            "rubric_id": rating.rubric_id,
+            "rubric_version": rating.rubric_version,
+            "rater": rating.rater,
+            "overall_comment": rating.overall_comment,
+            "created": rating.created,
+            "updated": rating.updated,
+        }
+
+    @staticmethod
+    def _rating_from_row(row: Row[Any], items: list[ItemRating]) -> SessionRating:
+        return SessionRating(
+            id=row.id,
+            transcript_id=row.transcript_id,
+            rubric_id=row.rubric_id,
+            rubric_version=row.rubric_version,
+            rater=row.rater,
+            items=tuple(items),
+            overall_comment=row.overall_comment,
+            created=row.created,
+            updated=row.updated,
+        )
+
+    def _select_rating(
+        self, conn: Connection, rating_id: str, *, lock: bool
+    ) -> SessionRating | None:
+        ratings, items = schema.ratings_table, schema.rating_items_table
+        query = select(ratings).where(ratings.c.id == rating_id)
+        if lock:
+            query = query.with_for_update()  # PostgreSQL; SQLite holds the write lock already
+        row = conn.execute(query).first()
+        if row is None:
+            return None
+        item_rows = conn.execute(
+            select(items).where(items.c.rating_id == rating_id).order_by(items.c.position)
+        ).all()
+        found = [ItemRating(item.item_id, item.score, item.comment) for item in item_rows]
+        return self._rating_from_row(row, found)
+
+    @staticmethod
+    def _rating_id_used(conn: Connection, rating_id: str) -> bool:
+        events = schema.rating_events_table
+        query = select(events.c.event_id).where(events.c.rating_id == rating_id).limit(1)
+        return conn.execute(query).first() is not None
+
+    @staticmethod
+    def _record_rating(
+        conn: Connection, action: Action, rating: SessionRating, *, actor: str, at: datetime
+    ) -> None:
+        payload = json.dumps(rating.to_dict(), ensure_ascii=False, sort_keys=True)
+        conn.execute(
+            insert(schema.rating_events_table).values(
+                rating_id=rating.id, action=action, actor=actor, at=at, payload=payload
+            )
         )
 
     # -- helpers -----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -32,6 +32,7 @@ from sqlalchemy import Connection, create_engine, event, text
 
 import attune_jupyter
 from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.rating import ItemRating, SessionRating
 from attune_jupyter.core.transcript import Transcript, Turn
 from attune_jupyter.store import (
     ANNOTATION_COLUMNS,
@@ -39,10 +40,12 @@ from attune_jupyter.store import (
     DEFAULT_STORE_FILE,
     FINGERPRINT_MAX_LENGTH,
     HISTORY_COLUMNS,
+    RATING_COLUMNS,
     SCHEMA_VERSION,
     STORE_ENV_VAR,
     TRANSCRIPT_COLUMNS,
     AnnotationNotFoundError,
+    RatingNotFoundError,
     SchemaVersionError,
     SqlStore,
     Store,
@@ -674,15 +677,25 @@ def _set_version(path: Path, version: str) -> None:
     con.close()
 
 
+#: Tables added after schema 1, children first. Schemas 2 and 3 only added tables.
+LATER_TABLES = (
+    "audit_events",
+    "transcript_texts",
+    "rating_events",
+    "rating_items",
+    "ratings",
+)
+
+
 def make_schema_1_store(path: Path) -> None:
     """Turn ``path`` (new, or a store) into a store file as attune-jupyter 0.1 (schema 1) wrote
-    it, keeping its annotations and registrations: schema 2 only added two tables."""
+    it, keeping its annotations and registrations."""
     with open_store(path):
         pass
     con = sqlite3.connect(path)
     with con:
-        con.execute("DROP TABLE audit_events")
-        con.execute("DROP TABLE transcript_texts")
+        for table in LATER_TABLES:
+            con.execute(f"DROP TABLE {table}")
         con.execute("UPDATE attune_meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
 
@@ -696,11 +709,11 @@ def sqlite_tables(path: Path) -> dict[str, str]:
 
 def test_new_file_records_the_schema_version(db_path: Path) -> None:
     with open_store(db_path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
     con = sqlite3.connect(db_path)
     rows = con.execute("SELECT key, value FROM attune_meta").fetchall()
     con.close()
-    assert rows == [("schema_version", "2")]
+    assert rows == [("schema_version", "3")]
 
 
 def test_schema_1_file_is_upgraded_to_what_a_new_file_has(tmp_path: Path) -> None:
@@ -711,7 +724,7 @@ def test_schema_1_file_is_upgraded_to_what_a_new_file_has(tmp_path: Path) -> Non
     make_schema_1_store(old)
     assert "transcript_texts" not in sqlite_tables(old)
     with open_store(old) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.get_annotation(a.id) == a
         assert store.transcripts()["transcript_id"].tolist() == ["t1"]
         assert store.audit_events().empty
@@ -726,11 +739,11 @@ def test_schema_1_postgres_database_is_upgraded(postgres_url: str) -> None:
         a = store.add_annotation(make())
     engine = create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE audit_events"))
-        conn.execute(text("DROP TABLE transcript_texts"))
+        for table in LATER_TABLES:
+            conn.execute(text(f"DROP TABLE {table}"))
         conn.execute(text("UPDATE attune_meta SET value = '1'"))
     with open_store(postgres_url) as store:
-        assert store.schema_version == 2
+        assert store.schema_version == 3
         assert store.get_annotation(a.id) == a
         assert store.audit_events().empty
     with engine.connect() as conn:
@@ -742,7 +755,7 @@ def test_schema_1_postgres_database_is_upgraded(postgres_url: str) -> None:
         version = conn.execute(text("SELECT value FROM attune_meta")).scalar_one()
     engine.dispose()
     assert set(schema.metadata.tables) <= tables
-    assert version == "2"
+    assert version == "3"
 
 
 def test_existing_empty_file_is_initialised(db_path: Path) -> None:
@@ -788,26 +801,29 @@ def test_migrations_run_in_order_in_one_transaction(
         a = store.add_annotation(make())
     make_schema_1_store(db_path)
     ran: list[int] = []
-    real_v1_to_v2 = schema.MIGRATIONS[1]
+    real = dict(schema.MIGRATIONS)
 
-    def v1_to_v2(conn: Connection) -> None:
-        ran.append(1)
-        real_v1_to_v2(conn)
+    def step(version: int) -> Callable[[Connection], None]:
+        def migrate(conn: Connection) -> None:
+            ran.append(version)
+            real[version](conn)
+
+        return migrate
+
+    def v3_to_v4(conn: Connection) -> None:  # a future upgrade
+        ran.append(3)
         conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
+        conn.execute(text("INSERT INTO attune_test_extra (x) VALUES (4)"))
 
-    def v2_to_v3(conn: Connection) -> None:
-        ran.append(2)
-        conn.execute(text("INSERT INTO attune_test_extra (x) VALUES (2)"))
-
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: v1_to_v2, 2: v2_to_v3})
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: step(1), 2: step(2), 3: v3_to_v4})
     with open_store(db_path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.get_annotation(a.id) == a
-    assert ran == [1, 2]
+    assert ran == [1, 2, 3]
     con = sqlite3.connect(db_path)
-    assert con.execute("SELECT value FROM attune_meta").fetchall() == [("3",)]
-    assert con.execute("SELECT x FROM attune_test_extra").fetchall() == [(2,)]
+    assert con.execute("SELECT value FROM attune_meta").fetchall() == [("4",)]
+    assert con.execute("SELECT x FROM attune_test_extra").fetchall() == [(4,)]
     con.close()
 
 
@@ -816,20 +832,15 @@ def test_failing_migration_leaves_database_unchanged(
 ) -> None:
     make_schema_1_store(db_path)
     before = sqlite_tables(db_path)
-    real_v1_to_v2 = schema.MIGRATIONS[1]
 
-    def v1_to_v2(conn: Connection) -> None:
-        real_v1_to_v2(conn)
-        conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
-
-    def v2_to_v3(conn: Connection) -> None:
+    def v3_to_v4(conn: Connection) -> None:
         raise RuntimeError("bug in migration")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: v1_to_v2, 2: v2_to_v3})
-    with pytest.raises(SchemaVersionError, match="from schema 2 to 3 failed"):
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
+    monkeypatch.setitem(schema.MIGRATIONS, 3, v3_to_v4)
+    with pytest.raises(SchemaVersionError, match="from schema 3 to 4 failed"):
         open_store(db_path)
-    assert sqlite_tables(db_path) == before
+    assert sqlite_tables(db_path) == before  # the real steps 1 -> 3 were rolled back too
     con = sqlite3.connect(db_path)
     assert con.execute("SELECT value FROM attune_meta").fetchall() == [("1",)]
     con.close()
@@ -1240,3 +1251,130 @@ def test_gate_override_needs_a_reason_an_actor_and_counts(
     with pytest.raises(ValueError, match=message):
         store.record_gate_override(sample_transcript(), **arguments)
     assert store.audit_events().empty
+
+
+# -- session ratings -----------------------------------------------------------------------------
+
+
+def make_rating(**changes: Any) -> SessionRating:
+    values: dict[str, Any] = {
+        "transcript_id": "session-07",
+        "rubric_id": "attune-default",
+        "rubric_version": 1,
+        "rater": "sup-a",
+        "items": (
+            ItemRating("compassion", 4, "Stayed with the grief — “זה קשה” 😢"),
+            ItemRating("clarity", None, "Could not tell from the transcript"),
+            ItemRating("courage", 1),
+        ),
+        "overall_comment": "Warm, but ended on the clock.\nSecond line.",
+        "created": T0,
+    }
+    values.update(changes)
+    return SessionRating(**values)
+
+
+def test_rating_round_trips_with_unrated_items_and_comments(store: Store) -> None:
+    saved = store.save_rating(make_rating())
+    back = store.get_rating(saved.id)
+    assert back == saved
+    assert back.scores == {"compassion": 4, "clarity": None, "courage": 1}
+    assert back.item("clarity").comment == "Could not tell from the transcript"
+    assert back.item("not-listed") == ItemRating("not-listed")
+
+
+def test_ratings_frame_is_one_row_per_item_with_documented_dtypes(store: Store) -> None:
+    assert list(store.ratings().columns) == list(RATING_COLUMNS)
+    saved = store.save_rating(make_rating())
+    store.save_rating(make_rating(rater="sup-b", items=(ItemRating("courage", 3),)))
+    frame = store.ratings(transcript_id="session-07")
+    assert [str(t) for t in frame.dtypes] == [
+        "str", "str", "str", "int64", "str", "str", "Int64", "str", "str", "datetime64[ns, UTC]",
+    ]  # fmt: skip
+    assert frame[["rater", "item_id"]].values.tolist() == [
+        ["sup-a", "compassion"],
+        ["sup-a", "clarity"],
+        ["sup-a", "courage"],
+        ["sup-b", "courage"],
+    ]
+    assert frame["score"].isna().tolist() == [False, True, False, False]
+    assert store.ratings(rater="sup-b")["score"].tolist() == [3]
+    assert store.ratings(rubric_id="other").empty
+    assert (frame["rating_id"] == saved.id).sum() == 3
+
+
+def test_saving_a_changed_copy_updates_and_history_keeps_both(store: Store) -> None:
+    first = store.save_rating(make_rating())
+    changed = first.with_items(
+        [ItemRating("compassion", 5), ItemRating("clarity", 3)], overall_comment="Revised."
+    )
+    second = store.save_rating(changed)
+    assert second.created == first.created and second.updated >= first.updated
+    assert store.get_rating(first.id).scores == {"compassion": 5, "clarity": 3}
+    assert len(store.ratings()) == 2  # the "courage" row went with the update
+    history = store.rating_history(first.id)
+    assert history["action"].tolist() == ["create", "update"]
+    assert history.loc[0, "rating"].scores == {"compassion": 4, "clarity": None, "courage": 1}
+    assert history.loc[1, "rating"].overall_comment == "Revised."
+
+
+def test_a_rater_rates_a_session_once_per_rubric(store: Store) -> None:
+    store.save_rating(make_rating())
+    with pytest.raises(StoreError, match="sup-a has already rated transcript 'session-07'"):
+        store.save_rating(make_rating())  # a new id for the same rater, session and rubric
+    store.save_rating(make_rating(rubric_id="miti-4.2.1"))  # another rubric is fine
+    assert len(store.session_ratings()) == 2
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("transcript_id", "other"), ("rater", "sup-z"), ("rubric_id", "fis")],
+)
+def test_an_update_cannot_move_a_rating(store: Store, field: str, value: str) -> None:
+    saved = store.save_rating(make_rating())
+    with pytest.raises(StoreError, match=f"cannot change its {field}"):
+        store.save_rating(replace(saved, **{field: value}))
+    assert store.get_rating(saved.id) == saved
+
+
+def test_deleted_rating_is_gone_but_kept_in_history_and_its_id_not_reused(store: Store) -> None:
+    saved = store.save_rating(make_rating())
+    store.delete_rating(saved.id, by="educator")
+    with pytest.raises(RatingNotFoundError, match=saved.id) as info:
+        store.get_rating(saved.id)
+    assert isinstance(info.value, KeyError)
+    assert store.ratings().empty and store.session_ratings() == []
+    history = store.rating_history()
+    assert history["action"].tolist() == ["create", "delete"]
+    assert history["actor"].tolist() == ["sup-a", "educator"]
+    with pytest.raises(StoreError, match="never reused"):
+        store.save_rating(saved)
+    with pytest.raises(RatingNotFoundError):
+        store.delete_rating(saved.id, by="educator")
+
+
+def test_a_rating_with_only_an_overall_comment_is_kept(store: Store) -> None:
+    saved = store.save_rating(make_rating(items=(), overall_comment="Too short to rate."))
+    assert store.ratings().empty
+    (only,) = store.session_ratings(transcript_id="session-07")
+    assert only == saved and only.overall_comment == "Too short to rate."
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"rater": " "}, "rater must be a non-empty string"),
+        ({"rubric_version": 0}, "rubric_version must be a whole number"),
+        ({"items": (ItemRating("a", 1), ItemRating("a", 2))}, "item 'a' twice"),
+    ],
+)
+def test_bad_ratings_are_refused_before_the_store(changes: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        make_rating(**changes)
+
+
+def test_item_scores_must_be_whole_numbers_or_unrated() -> None:
+    with pytest.raises(ValueError, match="item clarity: score must be a whole number or None"):
+        ItemRating("clarity", 3.5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="score must be a whole number"):
+        ItemRating("clarity", True)
