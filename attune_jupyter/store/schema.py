@@ -208,21 +208,27 @@ annotations_table: Final = Table(
     Index(None, "annotator"),
 )
 
-events_table: Final = Table(
-    "annotation_events",
-    metadata,
-    Column("event_id", Integer, primary_key=True, autoincrement=True),
-    Column("annotation_id", String, nullable=False),
-    Column("action", String(16), nullable=False),
-    Column("actor", String, nullable=False),
-    Column("at", UTCDateTime, nullable=False),
-    Column("payload", Text, nullable=False),
-    CheckConstraint("action IN ('create', 'update', 'delete')", name="action"),
-    Index(None, "annotation_id"),
-    # Dialect-specific (ignored elsewhere): SQLite's AUTOINCREMENT keyword guarantees that event
-    # ids are never reused; PostgreSQL's sequence already guarantees it.
-    sqlite_autoincrement=True,
-)
+
+def _history_table(name: str, subject_id: str) -> Table:
+    """An append-only edit history: one row per create, update or delete of one subject."""
+    return Table(
+        name,
+        metadata,
+        Column("event_id", Integer, primary_key=True, autoincrement=True),
+        Column(subject_id, String, nullable=False),
+        Column("action", String(16), nullable=False),
+        Column("actor", String, nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("payload", Text, nullable=False),
+        CheckConstraint("action IN ('create', 'update', 'delete')", name="action"),
+        Index(None, subject_id),
+        # Dialect-specific (ignored elsewhere): SQLite's AUTOINCREMENT keyword guarantees that
+        # event ids are never reused; PostgreSQL's sequence already guarantees it.
+        sqlite_autoincrement=True,
+    )
+
+
+events_table: Final = _history_table("annotation_events", "annotation_id")
 
 transcripts_table: Final = Table(
     "transcripts",
@@ -310,19 +316,7 @@ rating_items_table: Final = Table(
     Column("comment", Text, nullable=False),
 )
 
-rating_events_table: Final = Table(
-    "rating_events",
-    metadata,
-    Column("event_id", Integer, primary_key=True, autoincrement=True),
-    Column("rating_id", String, nullable=False),
-    Column("action", String(16), nullable=False),
-    Column("actor", String, nullable=False),
-    Column("at", UTCDateTime, nullable=False),
-    Column("payload", Text, nullable=False),
-    CheckConstraint("action IN ('create', 'update', 'delete')", name="action"),
-    Index(None, "rating_id"),
-    sqlite_autoincrement=True,
-)
+rating_events_table: Final = _history_table("rating_events", "rating_id")
 
 
 def _add_ratings(conn: Connection) -> None:
