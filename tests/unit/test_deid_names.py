@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from attune_jupyter.core import Transcript, Turn
-from attune_jupyter.core.deid import screen, screen_text
+from attune_jupyter.core.deid import deidentify, screen, screen_text
 from attune_jupyter.core.deid.vocabulary import english_words, given_names, surnames
 
 #: Names in none of the screen's lists (checked below), so only the lexicon rule can find them.
@@ -163,3 +163,74 @@ def test_an_unlisted_name_found_once_is_found_at_the_start_of_a_sentence_too() -
 
 def test_allow_list_still_wins_over_the_lexicon_rule() -> None:
     assert screen_text("Me and Tarquin went.", "t1", allow=["tarquin"]) == []
+
+
+# ------------------------------------------------------------------ one person, one tag
+
+
+def _deidentified(*texts: str) -> list[str]:
+    turns = [Turn(f"t{i}", "C", "client", text, i, i + 1) for i, text in enumerate(texts, 1)]
+    transcript = Transcript("s1", turns)
+    result = deidentify(transcript)
+    assert screen(result) == []
+    assert deidentify(result) == result
+    return [turn.text for turn in result.turns]
+
+
+def test_a_given_name_alone_gets_the_tag_of_the_full_name() -> None:
+    assert _deidentified(
+        "Hello, what brings you here today?",
+        "Sure. I'm Rosalind Achterberg, I was referred by my GP.",
+        "Thank you, Rosalind.",
+    ) == [
+        "Hello, what brings you here today?",
+        "Sure. I'm [PERSON_1], I was referred by my GP.",
+        "Thank you, [PERSON_1].",
+    ]
+
+
+def test_a_surname_after_a_title_and_a_possessive_get_the_tag_of_the_full_name() -> None:
+    assert _deidentified(
+        "My GP is Dr Ngaio Achterberg.",
+        "Ms Achterberg told me to come. Dr Achterberg is kind.",
+        "Ngaio's been good to me. ngaio knows, NGAIO, Ngaio’s notes.",
+    ) == [
+        "My GP is Dr [PERSON_1].",
+        "Ms [PERSON_1] told me to come. Dr [PERSON_1] is kind.",
+        "[PERSON_1]'s been good to me. ngaio knows, [PERSON_1], [PERSON_1]’s notes.",
+    ]
+
+
+def test_the_name_alone_may_come_before_the_full_name() -> None:
+    assert _deidentified("Thanks, Rosalind.", "Rosalind Achterberg is my name.") == [
+        "Thanks, [PERSON_1].",
+        "[PERSON_1] is my name.",
+    ]
+
+
+def test_a_name_alone_shared_by_two_full_names_gets_its_own_tag() -> None:
+    assert _deidentified(
+        "My friends Sam Okoye and Sam Reyes came along.",
+        "Thanks, Sam. And Dr Okoye? Mr Reyes?",
+    ) == [
+        "My friends [PERSON_1] and [PERSON_2] came along.",
+        "Thanks, [PERSON_3]. And Dr [PERSON_1]? Mr [PERSON_2]?",
+    ]
+
+
+def test_a_given_name_shared_by_a_full_name_and_a_surname_is_not_merged_twice() -> None:
+    # "Kwame" is the given name of one full name and the surname of another: two people
+    assert _deidentified("I told Kwame Mensah and Ama Kwame.", "Thanks, Kwame.") == [
+        "I told [PERSON_1] and [PERSON_2].",
+        "Thanks, [PERSON_3].",
+    ]
+
+
+def test_different_people_keep_different_tags() -> None:
+    assert _deidentified(
+        "I'm Rosalind Achterberg.", "My sister Priya came too.", "Thank you, Rosalind and Priya."
+    ) == [
+        "I'm [PERSON_1].",
+        "My sister [PERSON_2] came too.",
+        "Thank you, [PERSON_1] and [PERSON_2].",
+    ]

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from attune_jupyter.core import Transcript, Turn
 from attune_jupyter.core.deid import deidentify, screen, screen_text
 from attune_jupyter.core.deid import patterns as p
-from attune_jupyter.core.deid.screening import _screen_all
+from attune_jupyter.core.deid.screening import SpanCache, _screen_all
 
 
 def _found(text: str) -> list[tuple[str, str]]:
@@ -250,14 +250,14 @@ def _transcript(*texts: str) -> Transcript:
 
 def test_repeated_text_is_screened_once_and_reported_for_each_turn() -> None:
     transcript = _transcript("Call 020 7946 0958.", "Mm-hmm.", "Call 020 7946 0958.")
-    cache: dict[str, list[p.Span]] = {}
+    cache = SpanCache()
     found = _screen_all([(t.id, t.text) for t in transcript.turns], frozenset(), cache)
     assert [[(f.turn_id, f.category, f.text) for f in fs] for fs in found] == [
         [("t1", "phone", "020 7946 0958")],
         [],
         [("t3", "phone", "020 7946 0958")],
     ]
-    assert set(cache) == {"Call 020 7946 0958.", "Mm-hmm."}
+    assert set(cache.spans) == {"Call 020 7946 0958.", "Mm-hmm."}
 
 
 def test_a_name_found_once_is_found_where_the_screen_alone_would_not() -> None:

@@ -2,15 +2,19 @@
 
 Three sources of name spans:
 
-* a cue right before a capitalised word: a title (``Dr Okafor``), a relative (``my sister
-  Aisha``, ``my son, Kwame,``), an introduction (``my name is Lin``, ``everyone calls me Dawn``,
-  ``Hi, I'm Dawn``) or a greeting that ends at the name (``Thanks, Priya.``);
+* a cue right before a capitalised word: a title (``Dr Okafor``, ``Mme Moreau``), a relative
+  (``my sister Aisha``, ``my son, Kwame,``, ``mon frère Karim``, ``meine Tochter Lena``), an
+  introduction (``my name is Lin``, ``everyone calls me Dawn``, ``Hi, I'm Dawn``, ``je m'appelle
+  Élise``, ``me llamo Lucía``, ``ich heiße Jonas``) or a greeting that ends at the name
+  (``Thanks, Priya.``, ``Merci, Élodie.``);
 * a capitalised token from the built-in given-name list: anywhere but at the start of a sentence
   (``I told Priya``); there too when it is not also an English word (``Priya thinks``) or when a
   surname follows (``Grace Okafor said``);
 * a capitalised word that is not an English word (nor a place, medicine or brand of the lists):
   in the middle of a sentence (``Me and Tane``, ``at Tanvir's place``), or at the start of one when
   a lower-case word, a possessive, a comma or another capitalised word follows (``Jiwoo thinks``).
+  This last rule (the lexicon rule) is off for text that is mostly not English
+  (:func:`mostly_not_english`): "Bonjour", "Gracias" and "Danke" are not English words either.
 
 A name span runs on over following capitalised surnames, particles (``van der``, ``bin``) and
 initials. Words in :data:`~attune_jupyter.core.deid.vocabulary.NEVER_NAMES` (weekdays, months,
@@ -127,7 +131,6 @@ _INTRO = re.compile(
     rf"I\s+am\s+called|they\s+call\s+me|known\s+as|I\s+go\s+by|je\s+m{_AP}appelle|me\s+llamo|"
     rf"mi\s+nombre\s+es|ich\s+hei(?:ß|ss)e|mein\s+name\s+ist)\s+)({_ANY_TOKEN})"
 )
-_INTRO_HINTS = ("name", "call", "known as", "go by", "appelle", "llamo", "nombre", "heiße", "heisse")
 _EDGE_PUNCTUATION = ",;:\"'“”‘’()"
 _PARTICLE = "|".join(p.replace(" ", r"\s") for p in PARTICLES)
 _NEXT_PART = re.compile(
@@ -476,7 +479,17 @@ def name_spans(
             yield start, end, False
 
     lowered = text.lower()
-    if any(hint in lowered for hint in _INTRO_HINTS):
+    if (  # the words of _INTRO, written out: faster than any() over a tuple
+        "name" in lowered
+        or "call" in lowered
+        or "known as" in lowered
+        or "go by" in lowered
+        or "appelle" in lowered
+        or "llamo" in lowered
+        or "nombre" in lowered
+        or "heiße" in lowered
+        or "heisse" in lowered
+    ):
         for m in _INTRO.finditer(text):
             start = m.start(1)
             word = _core(m.group(1))

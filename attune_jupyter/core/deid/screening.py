@@ -9,8 +9,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
 from attune_jupyter.core.deid.findings import TAGS, Category, Finding
-from attune_jupyter.core.deid.names import name_candidates
+from attune_jupyter.core.deid.names import mostly_not_english, name_spans
 from attune_jupyter.core.deid.patterns import Span, shaped_candidates
+from attune_jupyter.core.deid.vocabulary import TITLES
 from attune_jupyter.core.transcript import Transcript
 
 #: When two candidates of equal length cover the same text, the earlier category here wins.
@@ -58,7 +59,8 @@ def _resolve(candidates: list[Span]) -> list[Span]:
 
 
 def screen_text(text: str, turn_id: str = "", *, allow: Iterable[str] = ()) -> list[Finding]:
-    """Screen one text; see :func:`screen`.
+    """Screen one text; see :func:`screen`. Whether it is mostly not English is judged on this
+    text alone.
 
     Parameters
     ----------
@@ -77,33 +79,41 @@ def screen_text(text: str, turn_id: str = "", *, allow: Iterable[str] = ()) -> l
     return _screen_all([(turn_id, text)], _allowed(allow))[0]
 
 
-def _text_spans(text: str, allow: frozenset[str]) -> list[Span]:
-    """The resolved finding spans of one text, before names found elsewhere are added."""
+def _text_spans(
+    text: str, allow: frozenset[str], lexicon_rule: bool = True
+) -> tuple[list[Span], bool]:
+    """The resolved finding spans of one text, before names found elsewhere are added, and
+    whether any name candidate came from the lexicon rule alone (see :func:`_screen_all`)."""
     if not text:
-        return []
+        return [], False
     if len(text) > _CHUNK:
-        return _resolve(_chunked_candidates(text, allow))
+        candidates, lexical = _chunked_candidates(text, allow, lexicon_rule)
+        return _resolve(candidates), lexical
     candidates = shaped_candidates(text)
     if allow and candidates:
         candidates = [s for s in candidates if text[s[0] : s[1]].casefold() not in allow]
-    for start, end in name_candidates(text, allow):
+    lexical = False
+    for start, end, by_lexicon in name_spans(text, allow, lexicon_rule=lexicon_rule):
         candidates.append((start, end, "person_name"))
-    return _resolve(candidates)
+        lexical = lexical or by_lexicon
+    return _resolve(candidates), lexical
 
 
-def _chunked_candidates(text: str, allow: frozenset[str]) -> list[Span]:
+def _chunked_candidates(
+    text: str, allow: frozenset[str], lexicon_rule: bool
+) -> tuple[list[Span], bool]:
     candidates: list[Span] = []
+    lexical = False
     for offset, chunk in _chunks(text):
         candidates.extend(
             (offset + start, offset + end, category)
             for start, end, category in shaped_candidates(chunk)
             if chunk[start:end].casefold() not in allow
         )
-        candidates.extend(
-            (offset + start, offset + end, "person_name")
-            for start, end in name_candidates(chunk, allow)
-        )
-    return candidates
+        for start, end, by_lexicon in name_spans(chunk, allow, lexicon_rule=lexicon_rule):
+            candidates.append((offset + start, offset + end, "person_name"))
+            lexical = lexical or by_lexicon
+    return candidates, lexical
 
 
 def _chunks(text: str) -> Iterator[tuple[int, str]]:
@@ -130,6 +140,12 @@ def screen(transcript: Transcript, *, allow: Iterable[str] = ()) -> list[Finding
     of a sentence, cities) and some false alarms (capitalised words that are also names). It is a
     screen to stop accidents, not a guarantee of anonymity.
 
+    A capitalised word that is not an English word is taken for a name. When the transcript's
+    text as a whole is mostly not English (French, Spanish, German, ...: fewer than 60% of its
+    lower-case words are English words), that rule is off for the whole transcript, so that
+    "Bonjour", "Gracias" or "Danke" are not names; titles, relatives, introductions, greetings,
+    the given-name list and all the structured patterns still apply.
+
     Speaker labels are not screened, only turn text: readers keep labels as written, and whether a
     label such as ``"Priya"`` should block loading is the caller's decision.
 
@@ -150,10 +166,24 @@ def screen(transcript: Transcript, *, allow: Iterable[str] = ()) -> list[Finding
     return [f for found in _screen_all(items, _allowed(allow)) for f in found]
 
 
+class SpanCache:
+    """Resolved spans per distinct text, kept from one :func:`deidentify` pass to the next."""
+
+    __slots__ = ("lexical", "spans", "without_lexicon")
+
+    def __init__(self) -> None:
+        #: With the lexicon rule on.
+        self.spans: dict[str, list[Span]] = {}
+        #: The texts where the lexicon rule alone found a name candidate.
+        self.lexical: set[str] = set()
+        #: With the lexicon rule off, for texts in ``lexical`` of a mostly non-English transcript.
+        self.without_lexicon: dict[str, list[Span]] = {}
+
+
 def _screen_all(
     items: list[tuple[str, str]],
     allow: frozenset[str],
-    cache: dict[str, list[Span]] | None = None,
+    cache: SpanCache | None = None,
 ) -> list[list[Finding]]:
     """Findings per ``(turn id, text)``; a name found anywhere is then found everywhere.
 
@@ -161,16 +191,41 @@ def _screen_all(
     the start of a sentence where the screen alone would not report it ("Priya's late." after
     "Thanks, Priya.").
 
+    The lexicon rule is judged for all the texts together: only when it found something is the
+    language measured (:func:`~attune_jupyter.core.deid.names.mostly_not_english`), and when the
+    texts are mostly not English, the texts where it found something are screened again without
+    it. So a short turn of a French transcript ("Merci, Karim.") is judged by the whole.
+
     Each distinct text is screened once: talk repeats itself ("Mm-hmm.", "Yeah."), and
     :func:`deidentify` passes ``cache`` from one pass to the next, where most turns are unchanged.
     """
-    spans_of: dict[str, list[Span]] = {} if cache is None else cache
-    per_turn: list[list[Finding]] = []
-    for turn_id, text in items:
+    cache = SpanCache() if cache is None else cache
+    spans_of = cache.spans
+    all_spans: list[list[Span]] = []
+    for _, text in items:
         spans = spans_of.get(text)
         if spans is None:
-            spans = spans_of[text] = _text_spans(text, allow)
-        per_turn.append([Finding(turn_id, s, e, c, text[s:e]) for s, e, c in spans])
+            spans, lexical = _text_spans(text, allow)
+            spans_of[text] = spans
+            if lexical:
+                cache.lexical.add(text)
+        all_spans.append(spans)
+    by_lexicon = cache.lexical
+    if (
+        by_lexicon
+        and any(text in by_lexicon for _, text in items)
+        and mostly_not_english("\n".join(text for _, text in items))
+    ):
+        without = cache.without_lexicon
+        for i, (_, text) in enumerate(items):
+            if text in by_lexicon:
+                if text not in without:
+                    without[text] = _text_spans(text, allow, lexicon_rule=False)[0]
+                all_spans[i] = without[text]
+    per_turn = [
+        [Finding(turn_id, s, e, c, text[s:e]) for s, e, c in spans]
+        for (turn_id, text), spans in zip(items, all_spans, strict=True)
+    ]
     pattern = _other_occurrences(items, per_turn)
     if pattern is None:
         return per_turn
@@ -231,16 +286,59 @@ def _name_key(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+class _People:
+    """Who a name found by the screen refers to, for :func:`deidentify`: a name alone ("Rosalind",
+    "Achterberg" after "Ms") that is the first or the last word of exactly one full name found in
+    the transcript ("Rosalind Achterberg") is that person; of two or more ("Sam Okoye", "Sam
+    Reyes"), it stays a person of its own."""
+
+    __slots__ = ("_by_part", "_full")
+
+    def __init__(self) -> None:
+        self._full: set[str] = set()
+        self._by_part: dict[str, set[str]] = {}
+
+    def add(self, names: Iterable[str]) -> None:
+        for name in names:
+            key = _identity(name)
+            words = key.split()
+            if len(words) > 1 and key not in self._full:
+                self._full.add(key)
+                self._by_part.setdefault(words[0], set()).add(key)
+                self._by_part.setdefault(words[-1], set()).add(key)
+
+    def key(self, name: str) -> str:
+        key = _identity(name)
+        if " " not in key:
+            full = self._by_part.get(key)
+            if full is not None and len(full) == 1:
+                return next(iter(full))
+        return key
+
+
+def _identity(name: str) -> str:
+    """The name case-folded, without titles before it or a possessive after it."""
+    words = name.casefold().replace("’", "'").split()
+    while len(words) > 1 and words[0].rstrip(".") in TITLES:
+        words.pop(0)
+    if words and len(words[-1]) > 3 and words[-1].endswith("'s"):
+        words[-1] = words[-1][:-2]
+    return " ".join(w.rstrip("'") for w in words)
+
+
 def deidentify(transcript: Transcript, *, allow: Iterable[str] = ()) -> Transcript:
     """Return a new transcript with every finding of :func:`screen` replaced by a tag.
 
     Person names become ``[PERSON_1]``, ``[PERSON_2]``, ... numbered in order of first appearance
-    across the whole transcript; the same name (ignoring case and spacing; titles are never part
-    of a finding) always gets the same number, and numbering starts after any ``[PERSON_n]``
-    already in the text. Other findings become ``[PHONE]``, ``[EMAIL]``, ``[URL]``,
-    ``[IP_ADDRESS]``, ``[NATIONAL_ID]``, ``[RECORD_NUMBER]``, ``[ADDRESS]``, ``[POSTCODE]``,
-    ``[DATE]`` or ``[AGE_OVER_89]``. Ids, speakers, roles, times and metadata are kept; speaker
-    labels are not changed (see :func:`screen`).
+    across the whole transcript; the same name (ignoring case, spacing, titles and a possessive
+    ``'s``) always gets the same number, and so does a given name or surname used alone
+    ("Rosalind", "Ms Achterberg") when it belongs to exactly one full name found in the transcript
+    ("Rosalind Achterberg"); when it belongs to two ("Sam Okoye", "Sam Reyes"), it gets a number
+    of its own. Numbering starts after any ``[PERSON_n]`` already in the text. Other findings
+    become ``[PHONE]``, ``[EMAIL]``, ``[URL]``, ``[IP_ADDRESS]``, ``[NATIONAL_ID]``,
+    ``[RECORD_NUMBER]``, ``[ADDRESS]``, ``[POSTCODE]``, ``[DATE]`` or ``[AGE_OVER_89]``. Ids,
+    speakers, roles, times and metadata are kept; speaker labels are not changed (see
+    :func:`screen`).
 
     The screen is run again on the result (at most a few times) until it finds nothing, so
     ``screen(deidentify(t), allow=allow) == []`` and ``deidentify`` is idempotent.
@@ -254,33 +352,33 @@ def deidentify(transcript: Transcript, *, allow: Iterable[str] = ()) -> Transcri
     """
     allowed = _allowed(allow)
     numbers: dict[str, int] = {}
+    people = _People()
     highest = 0
     for turn in transcript.turns:
         for m in _PERSON_TAG.finditer(turn.text):
             highest = max(highest, int(m.group(1)))
     texts = {turn.id: turn.text for turn in transcript.turns}
-    cache: dict[str, list[Span]] = {}
+    cache = SpanCache()
     for _ in range(_MAX_PASSES):
         items = list(texts.items())
-        changed = False
         screened = _screen_all(items, allowed, cache)
-        for (turn_id, text), findings in zip(items, screened, strict=True):
-            if not findings:
-                continue
-            changed = True
-            for f in findings:
-                key = _name_key(f.text)
-                if f.category == "person_name" and key not in numbers:
-                    highest += 1
-                    numbers[key] = highest
-            for f in reversed(findings):
-                if f.category == "person_name":
-                    tag = f"[PERSON_{numbers[_name_key(f.text)]}]"
-                else:
-                    tag = TAGS[f.category]
-                text = text[: f.start] + tag + text[f.end :]
-            texts[turn_id] = text
-        if not changed:
+        if not any(screened):
             break
+        people.add(f.text for findings in screened for f in findings if f.category == "person_name")
+        for (turn_id, text), findings in zip(items, screened, strict=True):
+            tags: list[str] = []
+            for f in findings:
+                if f.category == "person_name":
+                    key = people.key(f.text)
+                    if key not in numbers:
+                        highest += 1
+                        numbers[key] = highest
+                    tags.append(f"[PERSON_{numbers[key]}]")
+                else:
+                    tags.append(TAGS[f.category])
+            for f, tag in zip(reversed(findings), reversed(tags), strict=True):
+                text = text[: f.start] + tag + text[f.end :]
+            if findings:
+                texts[turn_id] = text
     turns = [replace(turn, text=texts[turn.id]) for turn in transcript.turns]
     return Transcript(transcript.id, turns, source=transcript.source, metadata=transcript.metadata)

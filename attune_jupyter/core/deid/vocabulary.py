@@ -140,7 +140,7 @@ TITLES = _words(
     "Mr Mrs Ms Miss Mx Dr Prof Professor Doctor Sir Dame Lady Lord Rev Revd Reverend Fr Father "
     "Sister Brother Pastor Imam Rabbi Sheikh Auntie Aunty Aunt Uncle Grandma Grandpa Granny Nana "
     "Nani Dadi Cousin Coach Nurse Officer Judge Madam Mister Missus Señor Señora Herr Frau "
-    "Mevrouw Meneer Monsieur Madame"
+    "Mevrouw Meneer Monsieur Madame Mme Mlle Sra Srta Dra Señorita Doña Doktor"
 )
 
 #: Abbreviations whose full stop does not end a sentence.
