@@ -11,12 +11,14 @@ from attune_jupyter.core.annotation import Annotation
 from attune_jupyter.core.codebook import Code, Codebook, CodebookError
 from attune_jupyter.core.course import CourseFileError, CourseSettings
 from attune_jupyter.core.deid import Finding, NotAnonymizedError, deidentify, screen
+from attune_jupyter.core.rating import ItemRating, SessionRating
 from attune_jupyter.core.readers import (
     TranscriptLoadErrors,
     load_transcript,
     load_transcripts,
     parse_transcript,
 )
+from attune_jupyter.core.rubric import Rubric, RubricError, RubricItem, Scale
 from attune_jupyter.core.transcript import (
     ROLES,
     Role,
@@ -36,8 +38,14 @@ __all__ = [
     "CourseFileError",
     "CourseSettings",
     "Finding",
+    "ItemRating",
     "NotAnonymizedError",
     "Role",
+    "Rubric",
+    "RubricError",
+    "RubricItem",
+    "Scale",
+    "SessionRating",
     "Transcript",
     "TranscriptChangedWarning",
     "TranscriptError",

@@ -30,9 +30,7 @@ from __future__ import annotations
 import copy
 import difflib
 import json
-import os
 import re
-import secrets
 import string
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -42,6 +40,8 @@ from os import PathLike
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
+
+from attune_jupyter.core.files import DuplicateFieldError, no_duplicate_fields, write_atomically
 
 __all__ = [
     "FORMAT",
@@ -462,12 +462,12 @@ class Codebook:
             codebook.
         """
         try:
-            data = json.loads(text, object_pairs_hook=_no_duplicate_fields)
+            data = json.loads(text, object_pairs_hook=no_duplicate_fields)
         except json.JSONDecodeError as exc:
             raise CodebookError(
                 f"not valid JSON: {exc.msg}", source, f"line {exc.lineno}, column {exc.colno}"
             ) from None
-        except _DuplicateFieldError as exc:
+        except DuplicateFieldError as exc:
             raise CodebookError(
                 f"the field {exc.name!r} appears twice in the same object", source
             ) from None
@@ -555,19 +555,7 @@ class Codebook:
         OSError
             When the folder does not exist or cannot be written.
         """
-        target = Path(path)
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            with temp.open("x", encoding="utf-8", newline="\n") as handle:
-                handle.write(self.to_json())
-                handle.flush()
-                os.fsync(handle.fileno())
-            if target.exists():
-                temp.chmod(target.stat().st_mode & 0o7777)
-            temp.replace(target)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+        write_atomically(path, self.to_json().encode("utf-8"))
 
     # -- looking codes up ------------------------------------------------------------------
 
@@ -728,21 +716,6 @@ class Codebook:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-
-
-class _DuplicateFieldError(Exception):
-    def __init__(self, name: str) -> None:
-        super().__init__(name)
-        self.name = name
-
-
-def _no_duplicate_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise _DuplicateFieldError(name)
-        result[name] = value
-    return result
 
 
 def _raise_cycle(members: list[str], index: Mapping[str, int], source: str) -> NoReturn:

@@ -185,6 +185,7 @@ def test_default_codebook_loads_from_a_zipped_package(tmp_path: Path) -> None:
         zf.writestr("attune_jupyter/__init__.py", "")
         zf.writestr("attune_jupyter/core/__init__.py", "")
         zf.write(package / "codebook.py", "attune_jupyter/core/codebook.py")
+        zf.write(package / "files.py", "attune_jupyter/core/files.py")
         zf.write(
             package / "data" / "default_codebook.json",
             "attune_jupyter/core/data/default_codebook.json",
@@ -218,9 +219,21 @@ def test_codebook_module_imports_only_the_standard_library() -> None:
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             imported.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+        elif (
+            isinstance(node, ast.ImportFrom)
+            and node.module
+            and node.level == 0
+            # The shared file helpers are standard-library only themselves (checked below).
+            and node.module != "attune_jupyter.core.files"
+        ):
             imported.add(node.module.split(".")[0])
     assert imported - {"__future__"} <= set(sys.stdlib_module_names)
+    helpers = ast.parse((Path(codebook_module.__file__).parent / "files.py").read_text("utf-8"))
+    for node in ast.walk(helpers):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            assert node.module.split(".")[0] in {*sys.stdlib_module_names, "__future__"}
+        elif isinstance(node, ast.Import):
+            assert all(a.name.split(".")[0] in sys.stdlib_module_names for a in node.names)
 
 
 # --------------------------------------------------------------------------------------------

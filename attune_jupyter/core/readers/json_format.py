@@ -48,11 +48,11 @@ from __future__ import annotations
 import json
 import math
 import os
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NoReturn
 
+from attune_jupyter.core.files import write_atomically
 from attune_jupyter.core.transcript import ROLES, Role, Transcript, TranscriptError, Turn
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "parse_json", "save_transcript", "transcript_json"]
@@ -121,20 +121,7 @@ def save_transcript(transcript: Transcript, path: str | os.PathLike[str]) -> Non
     OSError
         When the folder does not exist or cannot be written.
     """
-    data = transcript_json(transcript).encode("utf-8")
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            temp.chmod(target.stat().st_mode & 0o7777)
-        temp.replace(target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    write_atomically(path, transcript_json(transcript).encode("utf-8"))
 
 
 def _turn_document(turn: Turn, index: int) -> dict[str, Any]:
