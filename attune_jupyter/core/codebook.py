@@ -37,11 +37,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from os import PathLike
-from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from attune_jupyter.core.files import DuplicateFieldError, no_duplicate_fields, write_atomically
+from attune_jupyter.core.files import parse_json_document, read_utf8_text, write_atomically
 
 __all__ = [
     "FORMAT",
@@ -441,14 +440,7 @@ class Codebook:
             When the file cannot be read.
         """
         source = str(path)
-        raw = Path(path).read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CodebookError(
-                f"not UTF-8 text (byte {exc.start} cannot be decoded); save the file as UTF-8",
-                source,
-            ) from None
+        text = read_utf8_text(path, CodebookError)
         return cls.from_json(text, source=source)
 
     @classmethod
@@ -461,16 +453,7 @@ class Codebook:
             When the text is not JSON (the message gives line and column) or not a valid
             codebook.
         """
-        try:
-            data = json.loads(text, object_pairs_hook=no_duplicate_fields)
-        except json.JSONDecodeError as exc:
-            raise CodebookError(
-                f"not valid JSON: {exc.msg}", source, f"line {exc.lineno}, column {exc.colno}"
-            ) from None
-        except DuplicateFieldError as exc:
-            raise CodebookError(
-                f"the field {exc.name!r} appears twice in the same object", source
-            ) from None
+        data = parse_json_document(text, source, CodebookError)
         return cls.from_dict(data, source=source)
 
     @classmethod

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-__all__ = ["DuplicateFieldError", "no_duplicate_fields", "write_atomically"]
+__all__ = [
+    "DuplicateFieldError",
+    "FileFormatErrorType",
+    "no_duplicate_fields",
+    "parse_json_document",
+    "read_utf8_text",
+    "write_atomically",
+]
 
 
 def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
@@ -53,3 +61,53 @@ def no_duplicate_fields(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise DuplicateFieldError(name)
         result[name] = value
     return result
+
+
+class FileFormatErrorType(Protocol):
+    """The error class of a file format: ``(reason, source, where)``, e.g. CodebookError."""
+
+    def __call__(
+        self, reason: str, source: str | None = None, where: str | None = None
+    ) -> Exception: ...
+
+
+def read_utf8_text(path: str | os.PathLike[str], error: FileFormatErrorType) -> str:
+    """The text of a UTF-8 file (a byte-order mark is dropped).
+
+    Raises
+    ------
+    Exception
+        ``error(...)`` naming the file and the first byte that is not UTF-8.
+    OSError
+        When the file cannot be read.
+    """
+    source = os.fspath(path)
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise error(
+            f"not UTF-8 text (byte {exc.start} cannot be decoded); save the file as UTF-8", source
+        ) from None
+
+
+def parse_json_document(text: str, source: str | None, error: FileFormatErrorType) -> Any:
+    """Parse JSON strictly: a field named twice, a number of over 4,300 digits or nesting too
+    deep for the parser is ``error(...)`` too, never another exception.
+
+    Raises
+    ------
+    Exception
+        ``error(...)`` naming the source and, for a syntax error, its line and column.
+    """
+    try:
+        return json.loads(text, object_pairs_hook=no_duplicate_fields)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"not valid JSON: {exc.msg}", source, f"line {exc.lineno}, column {exc.colno}"
+        ) from None
+    except DuplicateFieldError as exc:
+        name = exc.name if len(exc.name) <= 40 else exc.name[:37] + "..."
+        raise error(f"the field {name!r} appears twice in the same object", source) from None
+    except (ValueError, RecursionError) as exc:
+        raise error(f"not a JSON document this reader accepts ({exc})", source) from None

@@ -65,12 +65,11 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from os import PathLike
-from pathlib import Path
 from statistics import fmean
 from types import MappingProxyType
 from typing import Any, Final, Literal, get_args
 
-from attune_jupyter.core.files import DuplicateFieldError, no_duplicate_fields, write_atomically
+from attune_jupyter.core.files import parse_json_document, read_utf8_text, write_atomically
 from attune_jupyter.core.rating import SessionRating
 
 __all__ = [
@@ -834,14 +833,7 @@ class Rubric:
             When the file cannot be read.
         """
         source = str(path)
-        raw = Path(path).read_bytes()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise RubricError(
-                f"not UTF-8 text (byte {exc.start} cannot be decoded); save the file as UTF-8",
-                source,
-            ) from None
+        text = read_utf8_text(path, RubricError)
         return cls.from_json(text, source=source)
 
     @classmethod
@@ -853,19 +845,7 @@ class Rubric:
         RubricError
             When the text is not JSON (the message gives line and column) or not a valid rubric.
         """
-        try:
-            data = json.loads(text, object_pairs_hook=no_duplicate_fields)
-        except json.JSONDecodeError as exc:
-            raise RubricError(
-                f"not valid JSON: {exc.msg}", source, f"line {exc.lineno}, column {exc.colno}"
-            ) from None
-        except DuplicateFieldError as exc:
-            raise RubricError(
-                f"the field {_short(exc.name)} appears twice in the same object", source
-            ) from None
-        except (ValueError, RecursionError) as exc:
-            # Python refuses numbers of more than 4300 digits and very deep nesting.
-            raise RubricError(f"not a JSON document this reader accepts ({exc})", source) from None
+        data = parse_json_document(text, source, RubricError)
         return cls.from_dict(data, source=source)
 
     @classmethod
