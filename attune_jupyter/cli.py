@@ -127,15 +127,17 @@ def _add_gate_options(command: argparse.ArgumentParser) -> None:
     )
 
 
-def _course_for(path: Path, given: Path | None) -> CourseSettings:
-    """The course settings for ``path``: the file given, or the one found; announced on stderr."""
+def _course_for(path: Path, given: Path | None, read: dict[Path, CourseSettings]) -> CourseSettings:
+    """The course settings for ``path``: the file given, or the one found. Each course file is
+    read and announced on stderr once per run (``read`` holds those read so far)."""
     found = given if given is not None else find_course_file(path)
     if found is None:
         return CourseSettings()
-    settings = CourseSettings.load(found)
-    words = len(settings.allow)
-    print(f"attune: using {found} ({words} allowed word{'s' * (words != 1)})", file=sys.stderr)
-    return settings
+    if found not in read:
+        read[found] = settings = CourseSettings.load(found)
+        words = len(settings.allow)
+        print(f"attune: using {found} ({words} allowed word{'s' * (words != 1)})", file=sys.stderr)
+    return read[found]
 
 
 def _load(paths: Sequence[Path]) -> tuple[list[Transcript], int]:
@@ -158,7 +160,8 @@ def _load(paths: Sequence[Path]) -> tuple[list[Transcript], int]:
 
 def _check(args: argparse.Namespace) -> int:
     try:
-        courses = {path: _course_for(path, args.course) for path in args.paths}
+        read: dict[Path, CourseSettings] = {}
+        courses = {path: _course_for(path, args.course, read) for path in args.paths}
     except CourseFileError as error:
         print(f"attune: {error}", file=sys.stderr)
         return EXIT_UNREADABLE
@@ -193,6 +196,7 @@ def _import(args: argparse.Namespace) -> int:
 
     by = args.by or current_user()
     refused = failures = 0
+    courses: dict[Path, CourseSettings] = {}
     try:
         with open_store(args.store) as store:
             print(f"attune: importing into {store.url}", file=sys.stderr)
@@ -203,7 +207,7 @@ def _import(args: argparse.Namespace) -> int:
                         path,
                         progress=None if sys.stderr.isatty() else False,
                         allow=args.allow,
-                        course=_course_for(path, args.course),
+                        course=_course_for(path, args.course, courses),
                         override=args.override,
                         store=store,
                         by=by,

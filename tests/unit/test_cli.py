@@ -78,6 +78,10 @@ def test_check_uses_the_course_file_above_the_transcripts(sessions: Path) -> Non
     done = attune("check", str(sessions))
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"using {course} (2 allowed words)" in done.stderr
+    # Two paths under one course file: it is read and announced once.
+    done = attune("check", str(sessions / "clean.txt"), str(sessions / "planted.txt"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stderr.count(f"using {course}") == 1
     course.write_text("format_version = 1\n[deid]\nallow = [\n", encoding="utf-8")
     done = attune("check", str(sessions))
     assert done.returncode == 2
