@@ -9,9 +9,16 @@ API_TYPES = Path(__file__).resolve().parents[1] / "extension" / "src" / "api-typ
 
 
 def interface_keys(name: str) -> set[str]:
-    """The property names of ``export interface NAME { ... }``."""
+    """The property names of ``export interface NAME [extends BASE, ...] { ... }``, with the
+    bases' properties."""
     source = API_TYPES.read_text(encoding="utf-8")
-    match = re.search(rf"export interface {name} \{{(.*?)\n\}}", source, re.S)
+    match = re.search(
+        rf"export interface {name}(?: extends ([\w, ]+))? \{{(.*?)\n\}}", source, re.S
+    )
     assert match, f"{name} not found in {API_TYPES}"
-    body = re.sub(r"/\*\*.*?\*/", "", match.group(1), flags=re.S)
-    return set(re.findall(r"^\s*(\w+)\??:", body, re.M))
+    body = re.sub(r"/\*\*.*?\*/", "", match.group(2), flags=re.S)
+    keys = set(re.findall(r"^\s*(\w+)\??:", body, re.M))
+    for base in (match.group(1) or "").split(","):
+        if base.strip():
+            keys |= interface_keys(base.strip())
+    return keys

@@ -1,11 +1,36 @@
-"""Annotations: a code applied to a moment of a transcript by one annotator."""
+"""Annotations: a code applied to a moment of a transcript by one annotator.
+
+A moment has one of three shapes: a whole turn, a span of characters inside a turn, or a pair (a
+therapist's response together with the client turn it answers). Several codes on one moment are
+several annotations that share the moment (see :attr:`Annotation.moment`).
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Final, NamedTuple
+
+#: The strengths an annotation can have, lowest first (None: not given).
+STRENGTHS: Final = (1, 2, 3)
+STRENGTH_LABELS: Final = {1: "slight", 2: "clear", 3: "strong"}
+
+
+class Moment(NamedTuple):
+    """Where an annotation sits: a turn, a span of it, or a response paired with a client turn."""
+
+    turn_id: str
+    span_start: int | None = None
+    span_end: int | None = None
+    responds_to: str | None = None
+
+    @property
+    def shape(self) -> str:
+        """``"turn"``, ``"span"`` or ``"pair"``."""
+        if self.responds_to is not None:
+            return "pair"
+        return "turn" if self.span_start is None else "span"
 
 
 def utc_now() -> datetime:
@@ -30,9 +55,17 @@ class Annotation:
     annotator:
         Who made it (a user name or a pseudonymous id).
     span_start, span_end:
-        Character offsets into the turn's text (end exclusive), or both None for the whole turn.
+        Character offsets into the turn's text (end exclusive; Python string indices, so Unicode
+        code points), or both None for the whole turn.
     note:
         Free text from the annotator; plain text, never HTML.
+    strength:
+        How strongly the moment shows the code, one of :data:`STRENGTHS`, or None when not given.
+    responds_to:
+        For a pair: the id of the client turn that ``turn_id`` (the therapist's response) answers.
+        A pair is of whole turns, so it has no span.
+    adjudicated:
+        True for the code a supervisor recorded as agreed after comparing annotators.
     id:
         Unique id, generated when not given.
     created, updated:
@@ -46,6 +79,9 @@ class Annotation:
     span_start: int | None = None
     span_end: int | None = None
     note: str = ""
+    strength: int | None = None
+    responds_to: str | None = None
+    adjudicated: bool = False
     id: str = field(default_factory=new_annotation_id)
     created: datetime = field(default_factory=utc_now)
     updated: datetime | None = None
@@ -65,10 +101,33 @@ class Annotation:
             raise ValueError(
                 f"annotation span {self.span_start}..{self.span_end} is empty or negative"
             )
+        if self.strength is not None and (
+            type(self.strength) is not int or self.strength not in STRENGTHS
+        ):
+            raise ValueError(
+                f"annotation strength must be one of {', '.join(map(str, STRENGTHS))} or None, "
+                f"got {self.strength!r}"
+            )
+        if self.responds_to is not None:
+            if not isinstance(self.responds_to, str) or not self.responds_to.strip():
+                raise ValueError("annotation responds_to must be a turn id or None")
+            if self.responds_to == self.turn_id:
+                raise ValueError("a pair needs two turns: responds_to is the annotated turn itself")
+            if self.span_start is not None:
+                raise ValueError("a pair is of whole turns: it cannot also have a span")
+        if not isinstance(self.note, str):
+            raise ValueError("annotation note must be text")
+        if not isinstance(self.adjudicated, bool):
+            raise ValueError("annotation adjudicated must be True or False")
         if self.created.tzinfo is None:
             raise ValueError("annotation created time must be timezone-aware (UTC)")
         if self.updated is None:
             object.__setattr__(self, "updated", self.created)
+
+    @property
+    def moment(self) -> Moment:
+        """Where this annotation sits; annotations with equal moments code the same moment."""
+        return Moment(self.turn_id, self.span_start, self.span_end, self.responds_to)
 
     def edited(self, **changes: Any) -> Annotation:
         """A copy with ``changes`` applied and ``updated`` set to now."""
@@ -85,6 +144,9 @@ class Annotation:
             "code_id": self.code_id,
             "annotator": self.annotator,
             "note": self.note,
+            "strength": self.strength,
+            "responds_to": self.responds_to,
+            "adjudicated": self.adjudicated,
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat() if self.updated else None,
         }

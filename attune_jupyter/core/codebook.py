@@ -58,8 +58,7 @@ FORMAT = "attune-codebook"
 FORMAT_VERSION = 1
 
 #: Keys the annotator keeps for itself, with the reason shown when a codebook tries to use one.
-#: j/k are bound today (extension/widgets/annotator.ts); n, u, z, ? and space are held for notes,
-#: undo/redo, the shortcut sheet and selection, so that codebooks written now keep working then.
+#: The annotator's own commands (extension/widgets/annotator/) use them, so no code may.
 RESERVED_KEYS: Mapping[str, str] = MappingProxyType(
     {
         "j": "j/k move between turns",
@@ -69,6 +68,8 @@ RESERVED_KEYS: Mapping[str, str] = MappingProxyType(
         "z": "z redoes the last undone change",
         "?": "? shows the keyboard help",
         " ": "space selects the current turn",
+        "v": "v pairs a therapist turn with the client turn it answers",
+        "/": "/ searches the transcript",
     }
 )
 

@@ -20,6 +20,9 @@ span_end        ``Int64`` (nullable)     end of the span (exclusive), ``<NA>`` f
 code_id         ``str``                  codebook code applied
 annotator       ``str``                  who made it
 note            ``str``                  the annotator's free-text note (``""`` when none)
+strength        ``Int64`` (nullable)     1 (slight) to 3 (strong), ``<NA>`` when not given
+responds_to     ``str`` (nullable)       for a pair, the client turn ``turn_id`` answers
+adjudicated     ``bool``                 whether this is the agreed code after a comparison
 created         ``datetime64[ns, UTC]``  when the annotation was made
 updated         ``datetime64[ns, UTC]``  when it was last changed (equals ``created`` at first)
 =============== ======================== =====================================================
@@ -159,6 +162,9 @@ ANNOTATION_COLUMNS: Final[tuple[str, ...]] = (
     "code_id",
     "annotator",
     "note",
+    "strength",
+    "responds_to",
+    "adjudicated",
     "created",
     "updated",
 )
@@ -228,6 +234,9 @@ _ANNOTATION_DTYPES: Final[Mapping[str, str]] = {
     "code_id": "str",
     "annotator": "str",
     "note": "str",
+    "strength": "Int64",
+    "responds_to": "str",
+    "adjudicated": "bool",
     "created": _TIME_DTYPE,
     "updated": _TIME_DTYPE,
 }
@@ -530,6 +539,16 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def annotation_list(
+        self, transcript_id: str | None = None, annotator: str | None = None
+    ) -> list[Annotation]:
+        """Live annotations as :class:`Annotation` objects, in the frame's row order.
+
+        For code that needs the records rather than a table (widgets answering a key press):
+        it skips building the frame. The filters are those of :meth:`annotations`.
+        """
+
+    @abc.abstractmethod
     def history(self, annotation_id: str | None = None) -> pd.DataFrame:
         """Edit events as the history frame described in this module's docstring.
 
@@ -819,6 +838,8 @@ def history_frame(events: Iterable[AnnotationEvent]) -> pd.DataFrame:
     rows = []
     for e in events:
         row: dict[str, Any] = {name: e.state.get(name) for name in ANNOTATION_COLUMNS[1:]}
+        # Events written before schema 4 have no adjudicated flag: none was adjudicated then.
+        row["adjudicated"] = bool(e.state.get("adjudicated", False))
         row.update(
             event_id=e.event_id,
             annotation_id=e.annotation_id,

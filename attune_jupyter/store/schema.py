@@ -11,6 +11,9 @@ Tables
 ``annotations``
     Current state: one row per live annotation. Deleting an annotation removes its row (the history
     keeps it), so that this table is exactly "what is true now" and every query of it is simple.
+    Schema 4 added ``strength`` (1 to 3, or NULL), ``responds_to`` (for a pair, the client turn
+    the annotated turn answers; a pair has no span) and ``adjudicated`` (the agreed code after a
+    comparison of annotators).
 ``annotation_events``
     Append-only edit history: ``event_id`` (increasing, never reused), ``annotation_id``,
     ``action`` (create/update/delete), ``actor``, ``at`` (UTC) and ``payload``, the JSON text of the
@@ -69,6 +72,7 @@ from datetime import UTC, datetime
 from typing import Any, Final
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Column,
     Connection,
@@ -83,6 +87,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     insert,
     inspect,
     select,
@@ -90,6 +95,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.schema import CreateColumn
 from sqlalchemy.types import TypeEngine
 
 from attune_jupyter.store.base import FINGERPRINT_MAX_LENGTH, SchemaVersionError, StoreError
@@ -115,7 +121,7 @@ __all__ = [
     "transcripts_table",
 ]
 
-SCHEMA_VERSION: Final = 3
+SCHEMA_VERSION: Final = 4
 """The schema version this attune-jupyter writes, and the newest it can read."""
 
 Migration = Callable[[Connection], None]
@@ -198,15 +204,23 @@ annotations_table: Final = Table(
     Column("code_id", String, nullable=False),
     Column("annotator", String, nullable=False),
     Column("note", Text, nullable=False),
+    Column("strength", Integer, nullable=True),
+    Column("responds_to", String, nullable=True),
+    Column("adjudicated", Boolean, nullable=False, server_default=false()),
     Column("created", UTCDateTime, nullable=False),
     Column("updated", UTCDateTime, nullable=False),
     CheckConstraint(
         "(span_start IS NULL AND span_end IS NULL) OR (span_start >= 0 AND span_end > span_start)",
         name="span",
     ),
+    CheckConstraint("strength IS NULL OR strength BETWEEN 1 AND 3", name="strength"),
+    CheckConstraint("responds_to IS NULL OR span_start IS NULL", name="pair_without_span"),
     Index(None, "transcript_id"),
     Index(None, "annotator"),
 )
+
+#: Columns the annotations table gained in schema 4 (strengths, pairs, adjudication).
+_SCHEMA_4_ANNOTATION_COLUMNS: Final = ("strength", "responds_to", "adjudicated")
 
 
 def _history_table(name: str, subject_id: str) -> Table:
@@ -326,6 +340,43 @@ def _add_ratings(conn: Connection) -> None:
 
 
 MIGRATIONS[2] = _add_ratings
+
+
+def _add_annotation_strength_pairs_adjudication(conn: Connection) -> None:
+    """Schema 3 -> 4: annotations gain ``strength``, ``responds_to`` and ``adjudicated``.
+
+    Existing annotations keep every value; they get no strength, no pair and are not adjudicated.
+    PostgreSQL adds the columns and checks in place. SQLite cannot add a CHECK constraint to an
+    existing table, so there the table is rebuilt under its own name, exactly as a new store
+    defines it, and the rows are copied across.
+    """
+    table = annotations_table
+    if conn.dialect.name == "sqlite":
+        old_name = "annotations_schema_3"
+        for index in table.indexes:
+            conn.execute(text(f"DROP INDEX {index.name}"))
+        conn.execute(text(f"ALTER TABLE {table.name} RENAME TO {old_name}"))
+        table.create(conn)
+        new_columns = _SCHEMA_4_ANNOTATION_COLUMNS
+        kept = ", ".join(c.name for c in table.columns if c.name not in new_columns)
+        # Names only, all from the table definition above: nothing here comes from a user.
+        copy = f"INSERT INTO {table.name} ({kept}) SELECT {kept} FROM {old_name}"  # noqa: S608
+        conn.execute(text(copy))
+        conn.execute(text(f"DROP TABLE {old_name}"))
+        return
+    for name in _SCHEMA_4_ANNOTATION_COLUMNS:
+        column_ddl = CreateColumn(table.columns[name]).compile(dialect=conn.dialect)
+        conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {column_ddl}"))
+    for constraint in table.constraints:
+        if isinstance(constraint, CheckConstraint) and constraint.name in (
+            "ck_annotations_strength",
+            "ck_annotations_pair_without_span",
+        ):
+            add = f"ADD CONSTRAINT {constraint.name} CHECK ({constraint.sqltext})"
+            conn.execute(text(f"ALTER TABLE {table.name} {add}"))
+
+
+MIGRATIONS[3] = _add_annotation_strength_pairs_adjudication
 
 _ATTUNE_TABLES: Final = tuple(metadata.tables)
 # Any constant; taken by PostgreSQL sessions that create or upgrade the schema.

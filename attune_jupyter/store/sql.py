@@ -355,6 +355,9 @@ def _annotation_values(a: Annotation) -> dict[str, Any]:
         "code_id": a.code_id,
         "annotator": a.annotator,
         "note": a.note,
+        "strength": a.strength,
+        "responds_to": a.responds_to,
+        "adjudicated": a.adjudicated,
         "created": a.created,
         "updated": a.updated,
     }
@@ -371,6 +374,9 @@ def _annotation_from_row(row: Row[Any]) -> Annotation:
         code_id=m["code_id"],
         annotator=m["annotator"],
         note=m["note"],
+        strength=m["strength"],
+        responds_to=m["responds_to"],
+        adjudicated=bool(m["adjudicated"]),
         created=m["created"],
         updated=m["updated"],
     )
@@ -579,6 +585,11 @@ class SqlStore(Store):
     def annotations(
         self, transcript_id: str | None = None, annotator: str | None = None
     ) -> pd.DataFrame:
+        return annotations_frame(self.annotation_list(transcript_id, annotator))
+
+    def annotation_list(
+        self, transcript_id: str | None = None, annotator: str | None = None
+    ) -> list[Annotation]:
         query = select(schema.annotations_table)
         if transcript_id is not None:
             query = query.where(
@@ -591,7 +602,9 @@ class SqlStore(Store):
             )
         with self._read("read annotations") as conn:
             rows = conn.execute(query).all()
-        return annotations_frame(_annotation_from_row(row) for row in rows)
+        found = [_annotation_from_row(row) for row in rows]
+        found.sort(key=lambda a: (a.transcript_id, a.created, a.id))
+        return found
 
     def history(self, annotation_id: str | None = None) -> pd.DataFrame:
         events = schema.events_table

@@ -4,32 +4,21 @@ from __future__ import annotations
 
 import re
 
-import nbformat
 import pytest
 from playwright.sync_api import Page, expect
 
 from attune_jupyter import Codebook, open_store
 
 from .conftest import Lab
+from .lab_notebooks import open_and_run_all, write_notebook
 
 pytestmark = pytest.mark.browser
 
 NOTEBOOK = "01_annotate_a_session.ipynb"
 
 
-def _open_notebook_and_run_all(page: Page, lab: Lab, notebook: str = NOTEBOOK) -> None:
-    page.goto(lab.page_url(f"lab/tree/{notebook}"))
-    expect(page.get_by_role("tab", name=re.compile(re.escape(notebook)))).to_be_visible()
-    # Wait for the kernel to be idle before running, as a user would.
-    expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
-        1, timeout=90_000
-    )
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-
-
 def test_annotate_a_turn_with_a_key_press_reaches_the_store(page: Page, lab: Lab) -> None:
-    _open_notebook_and_run_all(page, lab)
+    open_and_run_all(page, lab, NOTEBOOK)
     annotator = page.locator(".jp-attune-Annotator")
     expect(annotator).to_be_visible(timeout=120_000)
     turns = annotator.get_by_role("listbox", name="Transcript turns")
@@ -151,11 +140,7 @@ widget
 
 
 def test_annotator_shows_text_as_text_and_roles_apart(page: Page, lab: Lab) -> None:
-    notebook = nbformat.v4.new_notebook()
-    notebook.cells = [nbformat.v4.new_code_cell(MARKUP_CELL)]
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(notebook, lab.root_dir / "markup_check.ipynb")
-    _open_notebook_and_run_all(page, lab, "markup_check.ipynb")
+    open_and_run_all(page, lab, write_notebook(lab, "markup_check.ipynb", [MARKUP_CELL]))
 
     turns = page.locator(".jp-attune-Annotator").get_by_role("option")
     expect(turns).to_have_count(2)

@@ -137,7 +137,7 @@ def test_default_codebook_keys_are_unique_printable_and_not_reserved() -> None:
     for key in keys:
         assert len(key) == 1 and key.isprintable() and not key.isspace()
         assert key not in RESERVED_KEYS
-    for reserved in "jknuz? ":
+    for reserved in "jknuz? v/":
         assert reserved in RESERVED_KEYS
 
 

@@ -71,6 +71,9 @@ ANNOTATION_DTYPES = {
     "code_id": "str",
     "annotator": "str",
     "note": "str",
+    "strength": "Int64",
+    "responds_to": "str",
+    "adjudicated": "bool",
     "created": "datetime64[ns, UTC]",
     "updated": "datetime64[ns, UTC]",
 }
@@ -158,9 +161,9 @@ def test_times_in_other_zones_are_stored_as_utc(store: Store) -> None:
 def test_frame_has_documented_columns_dtypes_and_order(store: Store) -> None:
     later = T0 + timedelta(minutes=5)
     rows = [
-        make(id="c", transcript_id="t2", created=T0),
+        make(id="c", transcript_id="t2", created=T0, responds_to="turn-0", adjudicated=True),
         make(id="b", transcript_id="t1", created=later, span_start=2, span_end=4, note=NOTE),
-        make(id="z", transcript_id="t1", created=T0),
+        make(id="z", transcript_id="t1", created=T0, strength=3),
         make(id="a", transcript_id="t1", created=T0),
     ]
     for a in rows:
@@ -176,6 +179,9 @@ def test_frame_has_documented_columns_dtypes_and_order(store: Store) -> None:
             "code_id": pd.Series(["empathy"] * 4, dtype="str"),
             "annotator": pd.Series(["sup-a"] * 4, dtype="str"),
             "note": pd.Series(["", "", NOTE, ""], dtype="str"),
+            "strength": pd.Series([None, 3, None, None], dtype="Int64"),
+            "responds_to": pd.Series([None, None, None, "turn-0"], dtype="str"),
+            "adjudicated": pd.Series([False, False, False, True], dtype="bool"),
             "created": pd.Series([T0, T0, later, T0]).astype("datetime64[ns, UTC]"),
             "updated": pd.Series([T0, T0, later, T0]).astype("datetime64[ns, UTC]"),
         }
@@ -687,6 +693,23 @@ LATER_TABLES = (
 )
 
 
+#: The annotations table as schemas 1 to 3 created it on SQLite (sqlite_master's text).
+SCHEMA_1_ANNOTATIONS_DDL = (
+    "CREATE TABLE annotations (\n\tid VARCHAR NOT NULL, \n\ttranscript_id VARCHAR NOT NULL, "
+    "\n\tturn_id VARCHAR NOT NULL, \n\tspan_start INTEGER, \n\tspan_end INTEGER, "
+    "\n\tcode_id VARCHAR NOT NULL, \n\tannotator VARCHAR NOT NULL, \n\tnote TEXT NOT NULL, "
+    "\n\tcreated DATETIME NOT NULL, \n\tupdated DATETIME NOT NULL, "
+    "\n\tCONSTRAINT pk_annotations PRIMARY KEY (id), \n\tCONSTRAINT ck_annotations_span CHECK "
+    "((span_start IS NULL AND span_end IS NULL) OR (span_start >= 0 AND span_end > span_start))"
+    "\n)"
+)
+SCHEMA_1_ANNOTATION_COLUMNS = (
+    "id, transcript_id, turn_id, span_start, span_end, code_id, annotator, note, created, updated"
+)
+#: Annotation columns added by schema 4.
+LATER_ANNOTATION_COLUMNS = ("strength", "responds_to", "adjudicated")
+
+
 def make_schema_1_store(path: Path) -> None:
     """Turn ``path`` (new, or a store) into a store file as attune-jupyter 0.1 (schema 1) wrote
     it, keeping its annotations and registrations."""
@@ -696,6 +719,17 @@ def make_schema_1_store(path: Path) -> None:
     with con:
         for table in LATER_TABLES:
             con.execute(f"DROP TABLE {table}")
+        con.execute("ALTER TABLE annotations RENAME TO annotations_now")
+        con.execute("DROP INDEX ix_annotations_transcript_id")
+        con.execute("DROP INDEX ix_annotations_annotator")
+        con.execute(SCHEMA_1_ANNOTATIONS_DDL)
+        con.execute("CREATE INDEX ix_annotations_transcript_id ON annotations (transcript_id)")
+        con.execute("CREATE INDEX ix_annotations_annotator ON annotations (annotator)")
+        con.execute(
+            f"INSERT INTO annotations ({SCHEMA_1_ANNOTATION_COLUMNS}) "
+            f"SELECT {SCHEMA_1_ANNOTATION_COLUMNS} FROM annotations_now"
+        )
+        con.execute("DROP TABLE annotations_now")
         con.execute("UPDATE attune_meta SET value = '1' WHERE key = 'schema_version'")
     con.close()
 
@@ -709,11 +743,11 @@ def sqlite_tables(path: Path) -> dict[str, str]:
 
 def test_new_file_records_the_schema_version(db_path: Path) -> None:
     with open_store(db_path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
     con = sqlite3.connect(db_path)
     rows = con.execute("SELECT key, value FROM attune_meta").fetchall()
     con.close()
-    assert rows == [("schema_version", "3")]
+    assert rows == [("schema_version", "4")]
 
 
 def test_schema_1_file_is_upgraded_to_what_a_new_file_has(tmp_path: Path) -> None:
@@ -724,7 +758,7 @@ def test_schema_1_file_is_upgraded_to_what_a_new_file_has(tmp_path: Path) -> Non
     make_schema_1_store(old)
     assert "transcript_texts" not in sqlite_tables(old)
     with open_store(old) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.get_annotation(a.id) == a
         assert store.transcripts()["transcript_id"].tolist() == ["t1"]
         assert store.audit_events().empty
@@ -741,9 +775,11 @@ def test_schema_1_postgres_database_is_upgraded(postgres_url: str) -> None:
     with engine.begin() as conn:
         for table in LATER_TABLES:
             conn.execute(text(f"DROP TABLE {table}"))
+        for column in LATER_ANNOTATION_COLUMNS:
+            conn.execute(text(f"ALTER TABLE annotations DROP COLUMN {column}"))
         conn.execute(text("UPDATE attune_meta SET value = '1'"))
     with open_store(postgres_url) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == 4
         assert store.get_annotation(a.id) == a
         assert store.audit_events().empty
     with engine.connect() as conn:
@@ -755,7 +791,7 @@ def test_schema_1_postgres_database_is_upgraded(postgres_url: str) -> None:
         version = conn.execute(text("SELECT value FROM attune_meta")).scalar_one()
     engine.dispose()
     assert set(schema.metadata.tables) <= tables
-    assert version == "3"
+    assert version == "4"
 
 
 def test_existing_empty_file_is_initialised(db_path: Path) -> None:
@@ -810,20 +846,20 @@ def test_migrations_run_in_order_in_one_transaction(
 
         return migrate
 
-    def v3_to_v4(conn: Connection) -> None:  # a future upgrade
-        ran.append(3)
+    def v4_to_v5(conn: Connection) -> None:  # a future upgrade
+        ran.append(4)
         conn.execute(text("CREATE TABLE attune_test_extra (x INTEGER)"))
-        conn.execute(text("INSERT INTO attune_test_extra (x) VALUES (4)"))
+        conn.execute(text("INSERT INTO attune_test_extra (x) VALUES (5)"))
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
-    monkeypatch.setattr(schema, "MIGRATIONS", {1: step(1), 2: step(2), 3: v3_to_v4})
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", 5)
+    monkeypatch.setattr(schema, "MIGRATIONS", {1: step(1), 2: step(2), 3: step(3), 4: v4_to_v5})
     with open_store(db_path) as store:
-        assert store.schema_version == 4
+        assert store.schema_version == 5
         assert store.get_annotation(a.id) == a
-    assert ran == [1, 2, 3]
+    assert ran == [1, 2, 3, 4]
     con = sqlite3.connect(db_path)
-    assert con.execute("SELECT value FROM attune_meta").fetchall() == [("4",)]
-    assert con.execute("SELECT x FROM attune_test_extra").fetchall() == [(4,)]
+    assert con.execute("SELECT value FROM attune_meta").fetchall() == [("5",)]
+    assert con.execute("SELECT x FROM attune_test_extra").fetchall() == [(5,)]
     con.close()
 
 
@@ -1378,3 +1414,59 @@ def test_item_scores_must_be_whole_numbers_or_unrated() -> None:
         ItemRating("clarity", 3.5)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="score must be a whole number"):
         ItemRating("clarity", True)
+
+
+def test_strength_pair_and_adjudication_round_trip_with_history(store: Store) -> None:
+    pair = store.add_annotation(make(turn_id="t4", responds_to="t3", strength=2, note=NOTE))
+    assert store.get_annotation(pair.id) == pair
+    weaker = store.update_annotation(pair.edited(strength=1))
+    assert store.get_annotation(pair.id).strength == 1 == weaker.strength
+    agreed = store.add_annotation(make(turn_id="t4", responds_to="t3", adjudicated=True))
+    frame = store.annotations()
+    assert frame.set_index("annotation_id").loc[agreed.id, "adjudicated"]
+    assert frame.set_index("annotation_id").loc[pair.id, "responds_to"] == "t3"
+    history = store.history(pair.id)
+    assert history["strength"].tolist() == [2, 1]
+    assert history["responds_to"].tolist() == ["t3", "t3"]
+
+
+def test_the_database_refuses_a_strength_the_model_would_refuse(db_path: Path) -> None:
+    with open_store(db_path) as store:
+        a = store.add_annotation(make())
+    con = sqlite3.connect(db_path)
+    with pytest.raises(sqlite3.IntegrityError, match="ck_annotations_strength"):
+        con.execute("UPDATE annotations SET strength = 4 WHERE id = ?", (a.id,))
+    with pytest.raises(sqlite3.IntegrityError, match="ck_annotations_pair_without_span"):
+        con.execute(
+            "UPDATE annotations SET responds_to = 't0', span_start = 0, span_end = 2 WHERE id = ?",
+            (a.id,),
+        )
+    con.close()
+
+
+def test_schema_3_annotations_upgrade_with_no_strength_pair_or_adjudication(
+    tmp_path: Path,
+) -> None:
+    old = tmp_path / "old.sqlite"
+    with open_store(old) as store:
+        span = store.add_annotation(make(span_start=1, span_end=5, note=NOTE))
+        store.add_annotation(make(turn_id="turn-2"))
+    make_schema_1_store(old)
+    with open_store(old) as store:
+        frame = store.annotations()
+        assert store.get_annotation(span.id) == span
+    assert frame["strength"].isna().all()
+    assert frame["responds_to"].isna().all()
+    assert not frame["adjudicated"].any()
+    assert len(frame) == 2
+
+
+def test_annotation_list_gives_the_frames_records_in_its_order(store: Store) -> None:
+    later = T0 + timedelta(minutes=1)
+    store.add_annotation(make(id="b", created=later))
+    store.add_annotation(make(id="a", created=later))
+    store.add_annotation(make(id="c", created=T0, annotator="sup-b"))
+    store.add_annotation(make(id="d", transcript_id="t0", created=later))
+    assert [a.id for a in store.annotation_list()] == ["d", "c", "a", "b"]
+    assert [a.id for a in store.annotation_list("t1", "sup-a")] == ["a", "b"]
+    assert store.annotation_list()[0] == store.get_annotation("d")
