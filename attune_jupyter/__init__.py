@@ -38,8 +38,9 @@ from attune_jupyter.core import (
 )
 
 if TYPE_CHECKING:
+    from attune_jupyter.reports import feedback_html, feedback_report
     from attune_jupyter.store import Store, StoreError
-    from attune_jupyter.widgets import Annotator
+    from attune_jupyter.widgets import Annotator, RubricForm
 
 __all__ = [
     "Annotation",
@@ -54,6 +55,7 @@ __all__ = [
     "NotAnonymizedError",
     "Rubric",
     "RubricError",
+    "RubricForm",
     "RubricItem",
     "Scale",
     "SessionRating",
@@ -66,6 +68,8 @@ __all__ = [
     "Turn",
     "__version__",
     "deidentify",
+    "feedback_html",
+    "feedback_report",
     "load_transcript",
     "load_transcripts",
     "open_store",
@@ -74,6 +78,9 @@ __all__ = [
 
 _LAZY = {
     "Annotator": "attune_jupyter.widgets",
+    "RubricForm": "attune_jupyter.widgets",
+    "feedback_html": "attune_jupyter.reports",
+    "feedback_report": "attune_jupyter.reports",
     "Store": "attune_jupyter.store",
     "StoreError": "attune_jupyter.store",
 }

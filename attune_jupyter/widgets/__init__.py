@@ -3,5 +3,6 @@
 from __future__ import annotations
 
 from attune_jupyter.widgets.annotator import Annotator
+from attune_jupyter.widgets.rubric_form import RubricForm
 
-__all__ = ["Annotator"]
+__all__ = ["Annotator", "RubricForm"]
