@@ -40,7 +40,7 @@ from attune_jupyter.core import (
 if TYPE_CHECKING:
     from attune_jupyter.reports import feedback_html, feedback_report
     from attune_jupyter.store import Store, StoreError
-    from attune_jupyter.widgets import Annotator, RubricForm
+    from attune_jupyter.widgets import Annotator, RubricForm, feedback_view
 
 __all__ = [
     "Annotation",
@@ -70,6 +70,7 @@ __all__ = [
     "deidentify",
     "feedback_html",
     "feedback_report",
+    "feedback_view",
     "load_transcript",
     "load_transcripts",
     "open_store",
@@ -81,6 +82,7 @@ _LAZY = {
     "RubricForm": "attune_jupyter.widgets",
     "feedback_html": "attune_jupyter.reports",
     "feedback_report": "attune_jupyter.reports",
+    "feedback_view": "attune_jupyter.widgets",
     "Store": "attune_jupyter.store",
     "StoreError": "attune_jupyter.store",
 }

@@ -466,3 +466,23 @@ def test_read_only_refuses_every_kind_of_change(store: Store) -> None:
         send(trainee, message)
         assert trainee.save_state["message"] == "This transcript is read-only."
     assert len(store.annotations()) == 1
+
+
+def test_feedback_view_shows_one_supervisors_work_and_allows_no_change(store: Store) -> None:
+    transcript = aj.load_transcript(SESSION)
+    aj.Annotator(transcript, annotator="supervisor-a", store=store).add(
+        "t9", "attunement.courage", note="Owned the miss."
+    )
+    aj.Annotator(transcript, annotator="supervisor-b", store=store).add("t5", "rigidity.boundary")
+    aj.RubricForm(transcript, rater="supervisor-a", store=store).set_score("compassion", 4)
+    view = aj.feedback_view(transcript, "supervisor-a", store=store)
+    moments, rating = view.children
+    assert isinstance(moments, aj.Annotator) and isinstance(rating, aj.RubricForm)
+    assert moments.read_only and rating.read_only
+    assert moments.visible_annotators == ["supervisor-a"]
+    assert rating.rating is not None and rating.rating.scores["compassion"] == 4
+    send(moments, {"type": "delete", "id": moments.annotation_records[0]["id"]})
+    assert moments.save_state["message"] == "This transcript is read-only."
+    with pytest.raises(PermissionError):
+        rating.set_score("compassion", 1)
+    assert len(store.annotations()) == 2
