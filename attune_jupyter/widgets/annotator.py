@@ -28,6 +28,7 @@ from attune_jupyter.core.compare import CodeDisagreement, code_disagreements, co
 from attune_jupyter.core.transcript import TranscriptChangedWarning
 from attune_jupyter.core.users import current_user
 from attune_jupyter.store.base import AnnotationNotFoundError, StoreError
+from attune_jupyter.widgets.reporting import SaveStateReports
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -95,7 +96,7 @@ class _Change:
         return f"{_PAST[self.verb]} {self.what}"
 
 
-class Annotator(anywidget.AnyWidget):
+class Annotator(SaveStateReports, anywidget.AnyWidget):
     """Code the moments of a transcript with codes from a codebook.
 
     A moment is a whole turn, a span of characters in a turn, or a pair (a therapist's response
@@ -162,7 +163,6 @@ class Annotator(anywidget.AnyWidget):
         self._store = store if store is not None else shared_default_store()
         self._turn_numbers = {turn.id: n for n, turn in enumerate(transcript.turns, start=1)}
         self._turn_lengths = {turn.id: len(turn.text) for turn in transcript.turns}
-        self._reports = 0
         self._undo: list[_Change] = []
         self._redo: list[_Change] = []
         super().__init__(
@@ -654,26 +654,7 @@ class Annotator(anywidget.AnyWidget):
     def _reply(
         self, request: int | None, ok: bool, annotation_id: str | None, message: str, state: str
     ) -> None:
-        self._report(state, message, request)
-        if request is not None:
-            self.send(
-                {
-                    "type": "reply",
-                    "request_id": request,
-                    "ok": ok,
-                    "annotation_id": annotation_id,
-                    "message": message,
-                }
-            )
-
-    def _report(self, state: str, message: str, request: int | None) -> None:
-        self._reports += 1
-        self.save_state = {
-            "state": state,
-            "message": message,
-            "seq": self._reports,
-            "request_id": request,
-        }
+        self._report_and_reply(request, ok, message, state, annotation_id=annotation_id)
 
     def _try_refresh_records(self) -> None:
         try:

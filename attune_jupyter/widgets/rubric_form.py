@@ -30,6 +30,7 @@ from attune_jupyter.core.transcript import Transcript
 from attune_jupyter.core.users import current_user
 from attune_jupyter.store.base import StoreError
 from attune_jupyter.widgets.annotator import shared_default_store
+from attune_jupyter.widgets.reporting import SaveStateReports
 
 if TYPE_CHECKING:
     from attune_jupyter.store import Store
@@ -79,7 +80,7 @@ class _UndoStep:
     at: float
 
 
-class RubricForm(anywidget.AnyWidget):
+class RubricForm(SaveStateReports, anywidget.AnyWidget):
     """Rate a session on a rubric: one anchored scale per item, comments, live summaries.
 
     Every level of an item is shown with its anchor (the rubric's short description of what that
@@ -164,7 +165,6 @@ class RubricForm(anywidget.AnyWidget):
         self._rater = rater
         self._pending: list[_Edit] = []
         self._undo: list[_UndoStep] = []
-        self._reports = 0
         # Before the widget opens its comm, so that a refused form leaves nothing behind.
         self._saved: SessionRating | None = self._stored(refuse=ValueError)
         super().__init__(rubric_record=rubric_record(self._rubric), read_only=read_only, **kwargs)
@@ -510,18 +510,7 @@ class RubricForm(anywidget.AnyWidget):
         return f"Saved {count} kept change(s)."
 
     def _reply(self, request: int | None, ok: bool, message: str, state: str) -> None:
-        self._report(state, message, request)
-        if request is not None:
-            self.send({"type": "reply", "request_id": request, "ok": ok, "message": message})
-
-    def _report(self, state: str, message: str, request: int | None) -> None:
-        self._reports += 1
-        self.save_state = {
-            "state": state,
-            "message": message,
-            "seq": self._reports,
-            "request_id": request,
-        }
+        self._report_and_reply(request, ok, message, state)
 
     def _publish(self) -> None:
         """Send the current rating, its summary, what is unsaved and what undo would do."""

@@ -9,7 +9,6 @@ synthetic, written for these tests.
 from __future__ import annotations
 
 import re
-import sqlite3
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from attune_jupyter import Annotation, Codebook, open_store
+from tests.store_faults import accept_writes, refuse_writes
 
 from .conftest import Lab
 from .lab_notebooks import open_and_run_all, write_notebook
@@ -554,30 +554,12 @@ def test_filters_search_and_the_moment_list(page: Page, lab: Lab) -> None:
     )
 
 
-def _refuse_writes(path: Path) -> None:
-    """Make the real database refuse new annotations, as a full disk or a lost share would."""
-    con = sqlite3.connect(path)
-    con.execute(
-        "CREATE TRIGGER attune_ui_refuse BEFORE INSERT ON annotations "
-        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-    )
-    con.commit()
-    con.close()
-
-
-def _accept_writes(path: Path) -> None:
-    con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER attune_ui_refuse")
-    con.commit()
-    con.close()
-
-
 def test_a_refused_save_is_shown_kept_and_retried(page: Page, lab: Lab) -> None:
     name, path = notebook(lab, "annotator_failure.ipynb", "ui-failure")
     annotator = open_annotator(page, lab, name)
     status = annotator.get_by_role("status")
     banner = annotator.get_by_role("alert")
-    _refuse_writes(path)
+    refuse_writes(path, "annotations")
 
     t3 = turn(annotator, "t3")
     t3.click()
@@ -592,7 +574,7 @@ def test_a_refused_save_is_shown_kept_and_retried(page: Page, lab: Lab) -> None:
     assert stored(path, "ui-failure") == []
 
     # Store back: Retry saves the kept edit.
-    _accept_writes(path)
+    accept_writes(path)
     banner.get_by_role("button", name="Retry").click()
     expect(banner).to_be_hidden()
     expect(status).to_contain_text("Saved 1 kept edit(s).")
@@ -601,7 +583,7 @@ def test_a_refused_save_is_shown_kept_and_retried(page: Page, lab: Lab) -> None:
     expect(chip).not_to_have_class(re.compile("jp-mod-unsaved|jp-mod-pending"))
 
     # Refused again, then given up: the kept edit goes, and so does its chip.
-    _refuse_writes(path)
+    refuse_writes(path, "annotations")
     t3.locator(".jp-attune-Turn-speaker").click()
     page.keyboard.press(CLARITY.key)
     expect(banner).to_contain_text(f"Add or remove {CLARITY.label} on turn 3")
@@ -609,7 +591,7 @@ def test_a_refused_save_is_shown_kept_and_retried(page: Page, lab: Lab) -> None:
     expect(banner).to_be_hidden()
     expect(t3.locator(".jp-attune-CodeChip", has_text=CLARITY.label)).to_have_count(0)
     expect(chip).to_be_visible()
-    _accept_writes(path)
+    accept_writes(path)
     assert [a.code_id for a in stored(path, "ui-failure")] == [CURIOSITY.id]
 
 

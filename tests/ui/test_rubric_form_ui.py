@@ -3,14 +3,13 @@ and reading a supervisor's rating read-only. Each test rates a session id of its
 
 from __future__ import annotations
 
-import sqlite3
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 import attune_jupyter as aj
+from tests.store_faults import accept_writes, refuse_writes
 
 from .conftest import Lab
 from .lab_notebooks import open_and_run_all, write_notebook
@@ -188,20 +187,6 @@ def test_read_only_shows_a_supervisors_rating_but_cannot_change_it(page: Page, l
     assert rating.item("compassion").comment == MARKUP_COMMENT
 
 
-def _set_writes(path: Path, broken: bool) -> None:
-    """Make the real database refuse rating writes (a full disk), or take them again."""
-    con = sqlite3.connect(path)
-    if broken:
-        con.execute(
-            "CREATE TRIGGER attune_test_refuse BEFORE INSERT ON rating_events "
-            "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-        )
-    else:
-        con.execute("DROP TRIGGER attune_test_refuse")
-    con.commit()
-    con.close()
-
-
 def test_a_refused_save_is_kept_and_retried_and_a_comment_is_saved_on_close(
     page: Page, lab: Lab
 ) -> None:
@@ -223,7 +208,7 @@ def test_a_refused_save_is_kept_and_retried_and_a_comment_is_saved_on_close(
     expect(form).to_be_visible(timeout=120_000)
     status = form.get_by_role("status")
 
-    _set_writes(path, broken=True)
+    refuse_writes(path, "rating_events")
     level_3 = form.get_by_role("radio", name="Courage: level 3 of 5")
     level_3.click()
     expect(status).to_contain_text("Not saved (StoreError): Courage: 3.")
@@ -231,7 +216,7 @@ def test_a_refused_save_is_kept_and_retried_and_a_comment_is_saved_on_close(
     expect(alert).to_contain_text("1 change is not saved")
     expect(level_3).to_have_attribute("aria-checked", "true")  # the edit is kept on screen
 
-    _set_writes(path, broken=False)
+    accept_writes(path)
     alert.get_by_role("button", name="Retry").click()
     expect(status).to_have_text("Saved 1 kept change(s).")
     expect(alert).to_be_hidden()

@@ -3,7 +3,6 @@ store it writes to (a real SQLite file). Browser behaviour is in tests/ui."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +11,7 @@ import pytest
 
 import attune_jupyter as aj
 from attune_jupyter.store import Store
+from tests.store_faults import accept_writes, refuse_writes
 from tests.ts_interfaces import interface_keys
 
 SESSION = Path(__file__).resolve().parents[2] / "example_notebooks" / "data" / "session_01.txt"
@@ -350,24 +350,6 @@ def test_only_your_own_annotations_can_be_edited_or_deleted(store: Store) -> Non
     assert store.get_annotation(theirs).note == ""
 
 
-def _break_writes(path: Path) -> None:
-    """Make the real database refuse new annotations, as a full disk or lost share would."""
-    con = sqlite3.connect(path)
-    con.execute(
-        "CREATE TRIGGER attune_test_refuse BEFORE INSERT ON annotations "
-        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-    )
-    con.commit()
-    con.close()
-
-
-def _mend_writes(path: Path) -> None:
-    con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER attune_test_refuse")
-    con.commit()
-    con.close()
-
-
 def test_a_failed_save_is_retried_kept_and_saved_on_retry(tmp_path: Path) -> None:
     path = tmp_path / "flaky.sqlite"
     with aj.open_store(path) as store:
@@ -375,7 +357,7 @@ def test_a_failed_save_is_retried_kept_and_saved_on_retry(tmp_path: Path) -> Non
         widget.retry_delays = (0.01, 0.01)
         replies: list[dict[str, Any]] = []
         widget.send = replies.append  # type: ignore[method-assign]  # the comm to the view
-        _break_writes(path)
+        refuse_writes(path, "annotations")
         press(widget, "t13", "attunement.curiosity")
         press(widget, "t15", "attunement.validation")
         assert widget.save_state["state"] == "error"
@@ -391,7 +373,7 @@ def test_a_failed_save_is_retried_kept_and_saved_on_retry(tmp_path: Path) -> Non
         assert len(widget.failed_edits) == 2
         assert widget.failed_edits[0]["description"].endswith("turn 13")
 
-        _mend_writes(path)
+        accept_writes(path)
         send(widget, {"type": "retry"})
         assert widget.failed_edits == []
         assert widget.save_state == {**widget.save_state, "state": "saved"}
@@ -405,7 +387,7 @@ def test_kept_edits_can_be_given_up(tmp_path: Path) -> None:
     with aj.open_store(path) as store:
         widget = aj.Annotator(aj.load_transcript(SESSION), annotator="sup", store=store)
         widget.retry_delays = ()
-        _break_writes(path)
+        refuse_writes(path, "annotations")
         press(widget, "t13", "attunement.curiosity")
         send(widget, {"type": "discard-failed"})
         assert widget.failed_edits == []

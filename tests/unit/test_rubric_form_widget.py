@@ -4,7 +4,6 @@ the store it writes to (a real SQLite file). Browser behaviour is in tests/ui.""
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ import pytest
 
 import attune_jupyter as aj
 from attune_jupyter.store import Store
+from tests.store_faults import accept_writes, refuse_writes
 
 TYPES = Path(__file__).resolve().parents[2] / "extension" / "widgets" / "rubric_form" / "types.ts"
 SESSION = Path(__file__).resolve().parents[2] / "example_notebooks" / "data" / "session_01.txt"
@@ -63,24 +63,6 @@ def shown(widget: aj.RubricForm, item_id: str) -> dict[str, Any]:
     """The item as the front end draws it."""
     items = widget.rating_record["items"]
     return next(item for item in items if item["item_id"] == item_id)
-
-
-def _break_writes(path: Path) -> None:
-    """Make the real database refuse rating writes, as a full disk or lost share would."""
-    con = sqlite3.connect(path)
-    con.execute(
-        "CREATE TRIGGER attune_test_refuse BEFORE INSERT ON rating_events "
-        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
-    )
-    con.commit()
-    con.close()
-
-
-def _mend_writes(path: Path) -> None:
-    con = sqlite3.connect(path)
-    con.execute("DROP TRIGGER attune_test_refuse")
-    con.commit()
-    con.close()
 
 
 # -- traits ---------------------------------------------------------------------------------------
@@ -434,7 +416,7 @@ def test_a_failed_save_is_retried_kept_and_saved_on_retry(path: Path) -> None:
         form = aj.RubricForm("session-7", rater="supervisor-a", store=store)
         form.retry_delays = (0.01, 0.01)
         form.set_score("compassion", 3)
-        _break_writes(path)
+        refuse_writes(path, "rating_events")
         click(form, "compassion", 4)
         send(form, {"type": "set-comment", "item_id": "clarity", "comment": "Plan was clear."})
         assert form.save_state["state"] == "error"
@@ -449,7 +431,7 @@ def test_a_failed_save_is_retried_kept_and_saved_on_retry(path: Path) -> None:
         assert replies[-1]["ok"] is False
         assert form.unsaved == 2
 
-        _mend_writes(path)
+        accept_writes(path)
         replies = send(form, {"type": "retry"})
         assert replies[-1] == {**replies[-1], "ok": True, "message": "Saved 2 kept change(s)."}
         assert form.unsaved == 0
@@ -463,12 +445,12 @@ def test_the_python_api_raises_on_a_failing_store_and_keeps_the_edit(path: Path)
     with aj.open_store(path) as store:
         form = aj.RubricForm("session-7", rater="supervisor-a", store=store)
         form.retry_delays = ()
-        _break_writes(path)
+        refuse_writes(path, "rating_events")
         with pytest.raises(aj.StoreError):
             form.set_overall_comment("Kept while the disk is full.")
         assert form.rating is not None
         assert form.rating.overall_comment == "Kept while the disk is full."
-        _mend_writes(path)
+        accept_writes(path)
         form.set_score("courage", 2)  # the next change carries the kept one with it
         (rating,) = store.session_ratings()
         assert rating.overall_comment == "Kept while the disk is full."
@@ -480,9 +462,9 @@ def test_closing_tries_a_kept_edit_once_more(path: Path) -> None:
     with aj.open_store(path) as store:
         form = aj.RubricForm("session-7", rater="supervisor-a", store=store)
         form.retry_delays = ()
-        _break_writes(path)
+        refuse_writes(path, "rating_events")
         click(form, "compassion", 4)
-        _mend_writes(path)
+        accept_writes(path)
         form.close()
         assert store.session_ratings()[0].scores == {"compassion": 4}
 
