@@ -651,3 +651,52 @@ def test_markup_in_text_labels_notes_and_codes_is_shown_as_text(page: Page, lab:
         == 0
     )
     assert page.evaluate("window.__attuneXss") is None
+
+
+COMPARE_XSS_CELL = """\
+from attune_jupyter import Annotation, Annotator, Codebook, Turn, Transcript, open_store
+
+payloads = {payloads!r}
+transcript = Transcript("ui-xss-compare", [
+    Turn(f"t{{i + 1}}", "Therapist" if i % 2 == 0 else "Client",
+         "therapist" if i % 2 == 0 else "client", f"Turn {{i + 1}} of a made-up session.")
+    for i in range(len(payloads))
+])
+codebook = Codebook.default()
+store = open_store({store!r})
+for i, name in enumerate(payloads):  # every annotator's name is a payload, whole
+    store.add_annotation(Annotation(
+        transcript_id="ui-xss-compare", turn_id=f"t{{i + 1}}",
+        code_id=codebook.codes[i % 20].id, annotator=name, note=name,
+    ))
+Annotator.compare(transcript, codebook=codebook, adjudicator=payloads[0], store=store)
+"""
+
+
+def test_annotator_names_in_compare_mode_are_shown_as_text(page: Page, lab: Lab) -> None:
+    cell = COMPARE_XSS_CELL.format(
+        payloads=list(XSS_PAYLOADS), store=str(lab.root_dir / "ui-xss-compare.sqlite")
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    name = write_notebook(lab, "annotator_xss_compare.ipynb", [cell])
+    annotator = open_annotator(page, lab, name)
+    # Every annotator gets a column on every turn, named by text; the summary line names them all.
+    names = turn(annotator, "t1").locator(".jp-attune-Compare-name")
+    expect(names).to_have_count(len(XSS_PAYLOADS) + 1)
+    expect(names.nth(0)).to_have_text(sorted(XSS_PAYLOADS)[0])
+    expect(annotator.locator(".jp-attune-Annotator-compareInfo")).to_contain_text(XSS_PAYLOADS[4])
+    for i in range(0, len(XSS_PAYLOADS), 5):
+        turn(annotator, f"t{i + 1}").scroll_into_view_if_needed()
+    # Agree on a payload-named annotator's code: the agreed column is drawn under a payload name.
+    turn(annotator, "t5").locator(".jp-attune-Turn-speaker").click()
+    page.keyboard.press(Codebook.default().codes[4].key)
+    expect(turn(annotator, "t5").locator(".jp-attune-Compare-cell.jp-mod-agreed")).to_contain_text(
+        Codebook.default().codes[4].label
+    )
+    page.keyboard.press("?")
+    page.wait_for_timeout(500)
+    injected = "script, img, svg, iframe, object, embed, video, audio, a, form, input:not([type])"
+    assert annotator.locator(f":is({injected})").count() == 0
+    assert page.evaluate("window.__attuneXss") is None
+    assert dialogs == []
