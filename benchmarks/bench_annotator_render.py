@@ -25,19 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import secrets
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import warnings
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,17 +40,12 @@ from playwright.sync_api import Page, sync_playwright
 import attune_jupyter as aj
 from attune_jupyter import Codebook
 
+# The browser tests' JupyterLab launcher, so the benchmark measures the set-up the tests check.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.ui.jupyterlab_server import CHROMIUM_FLAGS, Lab, running_lab
+from tests.ui.lab_notebooks import run_all_cells
+
 ANNOMI = Path(os.environ.get("ANNOMI", "/work/shared/data/annomi/AnnoMI-simple.csv"))
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TARGETS_MS = {"render 600": 300.0, "render 5000": 1000.0, "key->chip": 50.0, "key->store": 200.0}
 KEY = Codebook.default().code("attunement.curiosity").key
 
@@ -93,83 +81,6 @@ def bench_transcript(size, annomi):
 '''
 
 
-@dataclass(frozen=True)
-class Lab:
-    url: str
-    token: str
-    root: Path
-
-    def page_url(self, path: str) -> str:
-        return f"{self.url}{path}?token={self.token}&reset"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def running_lab(folder: Path) -> Iterator[Lab]:
-    """A JupyterLab on loopback with a token and a non-root base URL, as the browser tests run."""
-    root = folder / "notebooks"
-    root.mkdir()
-    settings = folder / "settings" / "@jupyterlab" / "apputils-extension"
-    settings.mkdir(parents=True)
-    (settings / "notification.jupyterlab-settings").write_text('{"fetchNews": "false"}')
-    token, port, base = secrets.token_hex(16), _free_port(), "/attune-bench/"
-    env = {
-        **os.environ,
-        "ATTUNE_STORE": str(folder / "attune.sqlite"),
-        "JUPYTERLAB_SETTINGS_DIR": str(folder / "settings"),
-        "JUPYTERLAB_WORKSPACES_DIR": str(folder / "workspaces"),
-        "JUPYTER_RUNTIME_DIR": str(folder / "runtime"),
-    }
-    log = (folder / "server.log").open("w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "jupyterlab",
-            "--no-browser",
-            "--ip=127.0.0.1",
-            f"--port={port}",
-            f"--IdentityProvider.token={token}",
-            f"--ServerApp.base_url={base}",
-            f"--ServerApp.root_dir={root}",
-            "--LabApp.news_url=",
-            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-            *(["--allow-root"] if os.geteuid() == 0 else []),
-        ],
-        cwd=root,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}{base}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"JupyterLab did not start; see {folder / 'server.log'}")
-            try:
-                request = urllib.request.Request(
-                    f"{url}api/status", headers={"Authorization": f"token {token}"}
-                )
-                with urllib.request.urlopen(request, timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.5)
-        yield Lab(url, token, root)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-
-
 def write_notebook(lab: Lab, size: int, store: Path) -> str:
     name = f"bench_{size}.ipynb"
     cell = (
@@ -182,7 +93,7 @@ def write_notebook(lab: Lab, size: int, store: Path) -> str:
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(cell)]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
-    nbformat.write(notebook, lab.root / name)
+    nbformat.write(notebook, lab.root_dir / name)
     return name
 
 
@@ -204,18 +115,13 @@ def measures(page: Page, name: str) -> list[dict[str, Any]]:
     return entries
 
 
-def run_all(page: Page) -> None:
-    page.get_by_role("menuitem", name="Run", exact=True).click()
-    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
-
-
 def widget_renders(page: Page, lab: Lab, notebook: str, runs: int) -> list[tuple[float, float]]:
     """(build, first frame) in ms for each of ``runs`` runs of the notebook's cell."""
     page.goto(lab.page_url(f"lab/tree/{notebook}"))
     page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for(timeout=120_000)
     for run in range(runs):
         print(f"{notebook}: run {run + 1} of {runs}", file=sys.stderr)
-        run_all(page)
+        run_all_cells(page, notebook)
         page.wait_for_function(
             "(n) => performance.getEntriesByName('attune-annotator-first-frame').length >= n",
             arg=run + 1,
@@ -384,7 +290,8 @@ def main() -> None:
         folder = Path(name)
         browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_FLAGS)
         writes = bare_write_ms(folder, max(args.runs, 20))
-        with running_lab(folder) as lab:
+        (folder / "notebooks").mkdir()
+        with running_lab(folder, folder / "notebooks", "/attune-bench/") as lab:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.set_default_timeout(120_000)
             for size in (600, 5000):

@@ -28,6 +28,11 @@ def open_and_run_all(page: Page, lab: Lab, notebook: str) -> None:
     expect(page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")).to_have_count(
         1, timeout=90_000
     )
+    run_all_cells(page, notebook)
+
+
+def run_all_cells(page: Page, notebook: str) -> None:
+    """Run all cells of the open ``notebook`` from the Run menu, making sure the run started."""
     first_prompt = page.locator(".jp-CodeCell .jp-InputArea-prompt").first
     for _attempt in range(3):
         page.get_by_role("menuitem", name="Run", exact=True).click()
