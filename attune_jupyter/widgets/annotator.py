@@ -28,7 +28,7 @@ from attune_jupyter.core.compare import CodeDisagreement, code_disagreements, co
 from attune_jupyter.core.transcript import TranscriptChangedWarning
 from attune_jupyter.core.users import current_user
 from attune_jupyter.store.base import AnnotationNotFoundError, StoreError
-from attune_jupyter.widgets.reporting import SaveStateReports
+from attune_jupyter.widgets.reporting import EditRefused, SaveStateReports
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,10 +60,6 @@ def shared_default_store() -> Store:
     if store is None or store.closed:
         store = _shared_stores[location] = open_store(location)
     return store
-
-
-class EditRefused(ValueError):
-    """An edit that can never succeed as asked (unknown turn, someone else's annotation, ...)."""
 
 
 _PAST: Final = {

@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 
+class EditRefused(ValueError):
+    """A change that can never succeed as asked (an unknown turn or item, someone else's
+    annotation, nothing to undo, ...): reported at once, never retried or kept."""
+
+
 class SaveStateReports:
     """Mixin for a widget with a synced ``save_state`` trait and a view that sends requests.
 

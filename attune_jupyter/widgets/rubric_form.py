@@ -30,7 +30,7 @@ from attune_jupyter.core.transcript import Transcript
 from attune_jupyter.core.users import current_user
 from attune_jupyter.store.base import StoreError
 from attune_jupyter.widgets.annotator import shared_default_store
-from attune_jupyter.widgets.reporting import SaveStateReports
+from attune_jupyter.widgets.reporting import EditRefused, SaveStateReports
 
 if TYPE_CHECKING:
     from attune_jupyter.store import Store
@@ -51,11 +51,6 @@ UNDO_MERGE_SECONDS: Final = 2.0
 _NAMES_SHOWN: Final = 3
 
 _Kind = Literal["score", "comment", "overall"]
-
-
-class EditRefused(ValueError):
-    """A change that can never succeed as asked (the stored rating is on another rubric
-    version, nothing to undo, ...)."""
 
 
 @dataclass(frozen=True)
