@@ -7,6 +7,7 @@ several annotations that share the moment (see :attr:`Annotation.moment`).
 
 from __future__ import annotations
 
+import numbers
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -91,6 +92,16 @@ class Annotation:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise ValueError(f"annotation {name} must be a non-empty string, got {value!r}")
+        for name in ("span_start", "span_end"):
+            value = getattr(self, name)
+            if value is None or type(value) is int:
+                continue
+            # A numpy integer read from a frame is a whole number too; store it as a plain int
+            # so that it serialises like one.
+            if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+                object.__setattr__(self, name, int(value))
+            else:
+                raise ValueError(f"annotation {name} must be a whole number or None, got {value!r}")
         if (self.span_start is None) != (self.span_end is None):
             raise ValueError("annotation span_start and span_end must both be set or both be None")
         if (

@@ -73,3 +73,18 @@ def test_comparing_needs_two_annotators() -> None:
 
     with pytest.raises(ValueError, match="at least two annotators, got \\['a'\\]"):
         code_disagreements([make(annotator="a")], ["a", "a"])
+
+
+def test_numpy_integer_offsets_become_plain_ints() -> None:
+    # Offsets read from a frame are numpy integers; the store serialises them as JSON.
+    import numpy as np
+
+    a = Annotation("t", "u1", "attunement", "sam", span_start=np.int64(2), span_end=np.int32(5))
+    assert (type(a.span_start), type(a.span_end)) == (int, int)
+    assert a.to_dict()["span_start"] == 2
+
+
+@pytest.mark.parametrize("bad", [1.5, "3", True])
+def test_offsets_that_are_not_whole_numbers_are_refused(bad: object) -> None:
+    with pytest.raises(ValueError, match="span_start must be a whole number"):
+        Annotation("t", "u1", "attunement", "sam", span_start=bad, span_end=9)  # type: ignore[arg-type]
