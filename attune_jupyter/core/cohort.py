@@ -382,6 +382,20 @@ def annotation_records(
         not in ``sessions`` (with ``unassigned="raise"``), or an annotation names a turn the
         turns frame does not have (naming the annotation).
     """
+    records = _joined_records(annotations, turns, sessions, codebook, unassigned)
+    return records.sort_values(
+        ["trainee", "session", "annotator", "position"], kind="stable", ignore_index=True
+    )
+
+
+def _joined_records(
+    annotations: pd.DataFrame,
+    turns: pd.DataFrame,
+    sessions: pd.DataFrame,
+    codebook: Codebook | None,
+    unassigned: Unassigned,
+) -> pd.DataFrame:
+    """:func:`annotation_records` in no particular order, for the aggregates."""
     _require(annotations, ("transcript_id", "turn_id", "code_id", "annotator"), "annotations")
     _require(turns, ("transcript_id", "turn_id", "position", "role"), "turns")
     checked = check_sessions(sessions)
@@ -403,9 +417,6 @@ def annotation_records(
         )
     merged["position"] = merged["position"].astype("int64")
     merged["family"] = _families(merged["code_id"], codebook)
-    merged = merged.sort_values(
-        ["trainee", "session", "annotator", "position"], kind="stable", ignore_index=True
-    )
     return merged
 
 
@@ -463,7 +474,7 @@ def code_rates(
         )
     if "family" in keys and codebook is None:
         raise ValueError("grouping by family needs the codebook the annotations were made with")
-    records = annotation_records(annotations, turns, sessions, codebook, unassigned=unassigned)
+    records = _joined_records(annotations, turns, sessions, codebook, unassigned)
     if annotators is not None:
         records = records.loc[records["annotator"].isin(list(annotators))]
     role_split = "role" in keys
@@ -540,7 +551,7 @@ def therapist_turn_shares(
                 f"{family!r} is not a family of the codebook {codebook.id!r} (its families: "
                 f"{', '.join(c.id for c in codebook.families())})"
             )
-    records = annotation_records(annotations, turns, sessions, codebook, unassigned=unassigned)
+    records = _joined_records(annotations, turns, sessions, codebook, unassigned)
     if annotators is not None:
         records = records.loc[records["annotator"].isin(list(annotators))]
     units = records.loc[:, [*_UNIT_KEYS]].drop_duplicates(["transcript_id", "annotator"])
