@@ -38,6 +38,15 @@ from attune_jupyter.core import (
 )
 
 if TYPE_CHECKING:
+    from attune_jupyter import agreement, analysis, plots
+    from attune_jupyter.analysis import (
+        export_frame,
+        export_qdc,
+        export_qdpx,
+        import_qdpx,
+        read_qdpx,
+        synthetic_cohort,
+    )
     from attune_jupyter.reports import feedback_html, feedback_report
     from attune_jupyter.store import Store, StoreError
     from attune_jupyter.widgets import Annotator, RubricForm, feedback_view
@@ -67,14 +76,23 @@ __all__ = [
     "TranscriptLoadErrors",
     "Turn",
     "__version__",
+    "agreement",
+    "analysis",
     "deidentify",
+    "export_frame",
+    "export_qdc",
+    "export_qdpx",
     "feedback_html",
     "feedback_report",
     "feedback_view",
+    "import_qdpx",
     "load_transcript",
     "load_transcripts",
     "open_store",
+    "plots",
+    "read_qdpx",
     "screen",
+    "synthetic_cohort",
 ]
 
 _LAZY = {
@@ -85,13 +103,24 @@ _LAZY = {
     "feedback_view": "attune_jupyter.widgets",
     "Store": "attune_jupyter.store",
     "StoreError": "attune_jupyter.store",
+    "export_frame": "attune_jupyter.analysis",
+    "export_qdc": "attune_jupyter.analysis",
+    "export_qdpx": "attune_jupyter.analysis",
+    "import_qdpx": "attune_jupyter.analysis",
+    "read_qdpx": "attune_jupyter.analysis",
+    "synthetic_cohort": "attune_jupyter.analysis",
 }
+#: Submodules reachable as attributes (``aj.analysis``) without importing them first; each is
+#: imported on first use, so ``import attune_jupyter`` stays light.
+_SUBMODULES = frozenset({"agreement", "analysis", "plots"})
 
 
 def __getattr__(name: str) -> Any:
-    if name in _LAZY:
+    if name in _LAZY or name in _SUBMODULES:
         import importlib
 
+        if name in _SUBMODULES:
+            return importlib.import_module(f"attune_jupyter.{name}")
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'attune_jupyter' has no attribute {name!r}")
 

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import numbers
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The strengths an annotation can have, lowest first (None: not given).
 STRENGTHS: Final = (1, 2, 3)
@@ -161,3 +165,62 @@ class Annotation:
             "created": self.created.isoformat(),
             "updated": self.updated.isoformat() if self.updated else None,
         }
+
+
+def annotations_from_frame(frame: pd.DataFrame) -> list[Annotation]:
+    """The :class:`Annotation` records of an annotations frame (the store's, or one shaped like
+    it), in the frame's order.
+
+    Only ``annotation_id``, ``transcript_id``, ``turn_id``, ``code_id`` and ``annotator`` are
+    required; other columns of the store's frame are read when present.
+
+    Raises
+    ------
+    ValueError
+        When a required column is missing, or a row is not a valid annotation.
+    """
+    import pandas  # imported here: the records above are used where pandas is not
+
+    annotations = frame
+    missing = [
+        c
+        for c in ("annotation_id", "transcript_id", "turn_id", "code_id", "annotator")
+        if c not in annotations.columns
+    ]
+    if missing:
+        raise ValueError(
+            f"the annotations frame has no column {', '.join(map(repr, missing))}; pass the "
+            "store's annotations frame (Store.annotations())"
+        )
+
+    def value(row: Mapping[str, Any], name: str, default: Any = None) -> Any:
+        v = row.get(name, default)
+        return None if v is None or v is pandas.NA or v is pandas.NaT or v != v else v
+
+    def when(v: Any) -> datetime | None:
+        return None if v is None else pandas.Timestamp(v).floor("us").to_pydatetime()
+
+    result = []
+    for record in annotations.to_dict("records"):
+        row = {str(k): v for k, v in record.items()}
+        span_start, span_end = value(row, "span_start"), value(row, "span_end")
+        created = when(value(row, "created")) or utc_now()
+        strength = value(row, "strength")
+        result.append(
+            Annotation(
+                transcript_id=str(row["transcript_id"]),
+                turn_id=str(row["turn_id"]),
+                code_id=str(row["code_id"]),
+                annotator=str(row["annotator"]),
+                span_start=None if span_start is None else int(span_start),
+                span_end=None if span_end is None else int(span_end),
+                note=value(row, "note") or "",
+                strength=None if strength is None else int(strength),
+                responds_to=value(row, "responds_to"),
+                adjudicated=bool(value(row, "adjudicated") or False),
+                id=str(row["annotation_id"]),
+                created=created,
+                updated=when(value(row, "updated")) or created,
+            )
+        )
+    return result

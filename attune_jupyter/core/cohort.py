@@ -68,6 +68,7 @@ __all__ = [
     "load_cohort",
     "miti_scores",
     "progress",
+    "require_columns",
     "sessions_frame",
     "therapist_turn_shares",
     "turns_frame",
@@ -157,11 +158,19 @@ def load_cohort(
     )
 
 
-def _require(frame: pd.DataFrame, columns: Iterable[str], name: str) -> None:
+def require_columns(
+    frame: pd.DataFrame, columns: Iterable[str], name: str, *, caller: str | None = None
+) -> None:
+    """Refuse a frame without the columns a function needs, naming the first one missing.
+
+    ``name`` says which frame ("annotations", "ratings"...); ``caller`` prefixes the message
+    with the function's name when it is not obvious from the traceback.
+    """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
+        prefix = f"{caller}: " if caller else ""
         raise ValueError(
-            f"the {name} frame has no column {missing[0]!r} "
+            f"{prefix}the {name} frame has no column {missing[0]!r} "
             f"(it has: {', '.join(map(str, frame.columns))})"
         )
 
@@ -277,7 +286,7 @@ def check_sessions(sessions: pd.DataFrame) -> pd.DataFrame:
         number >= 1, or a trainee has two transcripts with the same session number; the message
         names the transcript.
     """
-    _require(sessions, SESSION_COLUMNS[:3], "sessions")
+    require_columns(sessions, SESSION_COLUMNS[:3], "sessions")
     frame = sessions.loc[:, [c for c in SESSION_COLUMNS if c in sessions.columns]].copy()
     if "supervisor" not in frame.columns:
         frame["supervisor"] = pd.Series(pd.NA, index=frame.index, dtype="str")
@@ -396,8 +405,10 @@ def _joined_records(
     unassigned: Unassigned,
 ) -> pd.DataFrame:
     """:func:`annotation_records` in no particular order, for the aggregates."""
-    _require(annotations, ("transcript_id", "turn_id", "code_id", "annotator"), "annotations")
-    _require(turns, ("transcript_id", "turn_id", "position", "role"), "turns")
+    require_columns(
+        annotations, ("transcript_id", "turn_id", "code_id", "annotator"), "annotations"
+    )
+    require_columns(turns, ("transcript_id", "turn_id", "position", "role"), "turns")
     checked = check_sessions(sessions)
     merged = _assigned(annotations, checked, "an annotation", unassigned)
     merged = merged.merge(
@@ -615,7 +626,7 @@ def item_scores(
         ``score`` (``Float64``; ``<NA>`` when the item was left unrated), sorted by trainee,
         session, rater, rubric and item order.
     """
-    _require(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
+    require_columns(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
     frame = ratings.loc[:, ["transcript_id", "rater", "rubric_id", "item_id", "score"]]
     rubric_id = rubric.id if isinstance(rubric, Rubric) else rubric
     if rubric_id is not None:
@@ -693,7 +704,7 @@ def calibration(ratings: pd.DataFrame, *, rubric: Rubric | str | None = None) ->
         ``sd`` (``float64``, NaN for a single comparison); sorted by rater, rubric and item
         order.
     """
-    _require(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
+    require_columns(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
     frame = ratings.loc[:, ["transcript_id", "rater", "rubric_id", "item_id", "score"]]
     rubric_id = rubric.id if isinstance(rubric, Rubric) else rubric
     if rubric_id is not None:
@@ -751,8 +762,8 @@ def miti_scores(
     """
     from attune_jupyter.core.miti import SUMMARY_NAMES, count_behaviours, miti_summary
 
-    _require(annotations, ("transcript_id", "code_id", "annotator"), "annotations")
-    _require(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
+    require_columns(annotations, ("transcript_id", "code_id", "annotator"), "annotations")
+    require_columns(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
     checked = check_sessions(sessions)
     counts = count_behaviours(annotations, by=("transcript_id", "annotator"))
     counts = _assigned(counts, checked, "a MITI behaviour code", unassigned)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Protocol
 
 __all__ = [
     "DuplicateFieldError",
     "FileFormatErrorType",
+    "atomic_output",
+    "check_output_target",
     "no_duplicate_fields",
     "parse_json_document",
     "read_utf8_text",
@@ -43,6 +47,75 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_output(path: str | os.PathLike[str], *, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary path in ``path``'s folder that becomes ``path`` if the block succeeds.
+
+    Write the whole file to the yielded path inside the ``with`` block. When the block ends
+    normally the file is synced to disk and takes ``path``'s name in one step (an existing file
+    keeps its permissions); when it raises, the temporary file is removed and ``path`` is left
+    as it was.
+
+    Parameters
+    ----------
+    path:
+        The file to create.
+    overwrite:
+        Replace ``path`` if it exists. When False, an existing ``path`` is never replaced, not
+        even by one created while the block ran.
+
+    Raises
+    ------
+    FileExistsError
+        When ``path`` exists and ``overwrite`` is False (checked before the block runs and
+        again, atomically, when the file is put in place).
+    FileNotFoundError
+        When ``path``'s folder does not exist.
+    """
+    target = Path(path)
+    check_output_target(target, overwrite)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    try:
+        yield temp
+        with temp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        if overwrite:
+            if target.exists():
+                temp.chmod(target.stat().st_mode & 0o7777)
+            temp.replace(target)
+        else:
+            _publish_new(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def check_output_target(target: Path, overwrite: bool) -> None:
+    """Refuse a target in a missing folder, a folder, or an existing file unless ``overwrite``."""
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"{target}: the folder {target.parent} does not exist; create it")
+    if target.is_dir():
+        raise IsADirectoryError(f"{target} is a folder; give a file name")
+    if not overwrite and target.exists():
+        raise FileExistsError(f"{target} already exists; pass overwrite=True to replace it")
+
+
+def _publish_new(temp: Path, target: Path) -> None:
+    """Give ``temp`` the name ``target`` unless ``target`` exists (atomically where possible)."""
+    try:
+        os.link(temp, target)  # fails if target exists: no window in which it could be replaced
+    except FileExistsError:
+        raise FileExistsError(
+            f"{target} already exists; pass overwrite=True to replace it"
+        ) from None
+    except OSError:
+        # A file system without hard links: check, then rename (a small race remains there).
+        if target.exists():
+            raise FileExistsError(
+                f"{target} already exists; pass overwrite=True to replace it"
+            ) from None
+        temp.replace(target)
 
 
 class DuplicateFieldError(Exception):

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final
 import numpy as np
 import pandas as pd
 
-from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.annotation import annotations_from_frame
 from attune_jupyter.core.codebook import Codebook
 from attune_jupyter.core.cohort import CohortData
 from attune_jupyter.core.rating import ItemRating, SessionRating
@@ -180,22 +180,8 @@ class SyntheticCohort(CohortData):
         """
         for transcript in self.transcripts():
             store.import_transcript(transcript, by=by)
-        for row in self.annotations.to_dict("records"):
-            store.add_annotation(
-                Annotation(
-                    transcript_id=str(row["transcript_id"]),
-                    turn_id=str(row["turn_id"]),
-                    code_id=str(row["code_id"]),
-                    annotator=str(row["annotator"]),
-                    span_start=_optional_int(row["span_start"]),
-                    span_end=_optional_int(row["span_end"]),
-                    note=str(row["note"]),
-                    strength=_optional_int(row["strength"]),
-                    responds_to=None if pd.isna(row["responds_to"]) else str(row["responds_to"]),
-                    id=str(row["annotation_id"]),
-                    created=pd.Timestamp(row["created"]).to_pydatetime(),
-                )
-            )
+        for annotation in annotations_from_frame(self.annotations):
+            store.add_annotation(annotation)
         scores: dict[tuple[str, str, str], list[ItemRating]] = {}
         for row in self.ratings.to_dict("records"):
             key = (str(row["rating_id"]), str(row["transcript_id"]), str(row["rater"]))
@@ -290,14 +276,18 @@ def synthetic_cohort(
     trainee_names = np.array([f"trainee-{i + 1:03d}" for i in range(trainees)], dtype=object)
     supervisor_names = tuple(f"supervisor-{_letters(i)}" for i in range(supervisors))
 
-    # Who codes each session: the trainee's supervisor, then the next ones in turn, rotating
-    # over the sessions so that every pair of supervisors meets.
+    # Who codes each session: the trainee's supervisor, then others in turn. The others rotate
+    # over the sessions so that every pair of supervisors meets, and never repeat in a session.
     trainee_of = np.repeat(np.arange(trainees), sessions)
     number_of = np.tile(np.arange(1, sessions + 1), trainees)
     primary = trainee_of % supervisors
-    step = (number_of - 1) % max(supervisors - 1, 1) + 1
+    offset = (number_of - 1) % max(supervisors - 1, 1)
     coder_ids = np.stack(
-        [primary] + [(primary + step * k) % supervisors for k in range(1, coders_per_session)],
+        [primary]
+        + [
+            (primary + 1 + (offset + k - 1) % (supervisors - 1)) % supervisors
+            for k in range(1, coders_per_session)
+        ],
         axis=1,
     )
     transcript_ids = np.array(

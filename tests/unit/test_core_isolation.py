@@ -38,3 +38,20 @@ def test_the_forbidden_list_would_catch_a_leak() -> None:
     # Guards the test above against passing vacuously: importing a widget does load anywidget.
     loaded = _modules_after("import attune_jupyter\nattune_jupyter.Annotator")
     assert "anywidget" in loaded
+
+
+def test_analysis_and_agreement_work_without_plotting_or_widgets() -> None:
+    # An educator's script or a course service computes tables without a display stack.
+    loaded = _modules_after(
+        "import attune_jupyter as aj\n"
+        "cohort = aj.synthetic_cohort(trainees=2, sessions=2)\n"
+        "aj.analysis.progress(cohort.ratings, cohort.sessions)\n"
+        "aj.agreement.agreement_report(cohort.annotations, cohort.turns, cohort.ratings)"
+    )
+    leaked = sorted({m.split(".")[0] for m in loaded} & set(FORBIDDEN))
+    assert leaked == []
+
+
+def test_plots_are_reached_lazily_and_bring_matplotlib() -> None:
+    loaded = _modules_after("import attune_jupyter as aj\naj.plots.session_timeline")
+    assert "matplotlib" in loaded

@@ -60,6 +60,16 @@ def test_every_pair_of_supervisors_codes_some_sessions_together(cohort: Syntheti
     assert len(pairs) == 6  # 4 supervisors: every pair meets
 
 
+@pytest.mark.parametrize(("supervisors", "coders"), [(6, 3), (4, 4), (5, 2), (2, 2)])
+def test_no_supervisor_codes_or_rates_a_session_twice(supervisors: int, coders: int) -> None:
+    cohort = synthetic_cohort(
+        trainees=7, sessions=9, supervisors=supervisors, coders_per_session=coders, seed=1
+    )
+    assert not cohort.ratings.duplicated(["transcript_id", "rater", "item_id"]).any()
+    per_session = cohort.ratings.groupby("transcript_id")["rater"].nunique()
+    assert per_session.eq(coders).all()
+
+
 def test_annotations_are_valid_moments_on_therapist_turns(cohort: SyntheticCohort) -> None:
     merged = cohort.annotations.merge(cohort.turns, on=["transcript_id", "turn_id"])
     assert len(merged) == len(cohort.annotations)
