@@ -17,12 +17,12 @@ column         dtype     meaning
 transcript_id  ``str``   the transcript
 turn_id        ``str``   the turn, as annotations refer to it
 position       ``int64`` 0-based place of the turn in its transcript
-speaker        ``str``   the speaker label
 role           ``str``   ``"therapist"``, ``"client"`` or ``"other"``
 n_chars        ``int64`` length of the turn's text in code points (span offsets count these)
 ============== ========= ==========================================================
 
-It never holds the turns' text: cohort tables are shared with people who need not read it.
+It holds neither the turns' text nor the speakers' labels (which are often names): cohort tables
+are shared with people who need not read the sessions. The role says who spoke.
 
 The sessions frame (:func:`sessions_frame`)
 -------------------------------------------
@@ -37,6 +37,8 @@ A *coded session* is a transcript together with one annotator who has at least o
 it. Rates divide by the turns of the coded sessions, so when two supervisors coded a session its
 turns count twice and the rate is the average coder's rate: adding a second coder never doubles a
 rate. A session no one has coded yet is absent from code tables rather than shown as "no codes".
+Adjudicated annotations (the agreed code recorded after comparing coders) are not anyone's own
+coding and are left out of every count; :func:`annotation_records` keeps them, flagged.
 """
 
 from __future__ import annotations
@@ -74,7 +76,7 @@ __all__ = [
     "turns_frame",
 ]
 
-TURN_COLUMNS: Final = ("transcript_id", "turn_id", "position", "speaker", "role", "n_chars")
+TURN_COLUMNS: Final = ("transcript_id", "turn_id", "position", "role", "n_chars")
 SESSION_COLUMNS: Final = ("transcript_id", "trainee", "session", "supervisor")
 
 #: Columns :func:`code_rates` can group by. The first five describe a coded session (they set the
@@ -136,15 +138,28 @@ def load_cohort(
     Returns
     -------
     CohortData
-        Only the annotations and ratings of the sessions' transcripts.
+        Only the annotations and ratings of the sessions' transcripts. The annotations keep
+        their ``note`` column, the one free text in these frames: leave it out of what you share.
+
+    Raises
+    ------
+    ValueError
+        When a session's text is neither in the store nor given, or the sessions are not valid.
     """
     given = {t.id: t for t in transcripts}
     stored = store.transcripts()
-    texts = stored.loc[stored["text_stored"], "transcript_id"]
-    known = [given[i] if i in given else store.transcript(i) for i in texts]
-    known += [t for i, t in given.items() if i not in set(texts)]
+    texts = set(stored.loc[stored["text_stored"], "transcript_id"])
+    known = [given[i] if i in given else store.transcript(i) for i in sorted(texts)]
+    known += [t for i, t in given.items() if i not in texts]
     checked = sessions_frame(known) if sessions is None else check_sessions(sessions)
     wanted = set(checked["transcript_id"])
+    unknown = sorted(wanted - texts - set(given))
+    if unknown:
+        raise ValueError(
+            f"load_cohort: the store does not hold the text of {len(unknown)} session(s) "
+            f"({', '.join(map(repr, unknown[:3]))}{', ...' if len(unknown) > 3 else ''}), so "
+            "their turns are unknown; import them (attune import) or pass them as transcripts="
+        )
     turns = turns_frame(t for t in known if t.id in wanted)
     annotations = store.annotations()
     ratings = store.ratings()
@@ -190,7 +205,6 @@ def turns_frame(transcripts: Iterable[Transcript]) -> pd.DataFrame:
     ids: list[str] = []
     turn_ids: list[str] = []
     positions: list[int] = []
-    speakers: list[str] = []
     roles: list[str] = []
     lengths: list[int] = []
     seen: set[str] = set()
@@ -202,7 +216,6 @@ def turns_frame(transcripts: Iterable[Transcript]) -> pd.DataFrame:
             ids.append(transcript.id)
             turn_ids.append(turn.id)
             positions.append(position)
-            speakers.append(turn.speaker)
             roles.append(turn.role)
             lengths.append(len(turn.text))
     frame = pd.DataFrame(
@@ -210,7 +223,6 @@ def turns_frame(transcripts: Iterable[Transcript]) -> pd.DataFrame:
             "transcript_id": _text(ids),
             "turn_id": _text(turn_ids),
             "position": pd.Series(positions, dtype="int64"),
-            "speaker": _text(speakers),
             "role": _text(roles),
             "n_chars": pd.Series(lengths, dtype="int64"),
         }
@@ -431,6 +443,14 @@ def _joined_records(
     return merged
 
 
+def _own_coding(annotations: pd.DataFrame) -> pd.DataFrame:
+    """Leave out adjudicated annotations: they record the agreed code after a comparison, not
+    anyone's own coding, and would count a moment twice."""
+    if "adjudicated" not in annotations.columns:
+        return annotations
+    return annotations.loc[~annotations["adjudicated"].fillna(False).astype(bool)]
+
+
 def _coded_units(records: pd.DataFrame, turns: pd.DataFrame, role_split: bool) -> pd.DataFrame:
     """One row per coded session (transcript, annotator) and, when asked, per turn role."""
     units = records.loc[:, [*_UNIT_KEYS]].drop_duplicates(["transcript_id", "annotator"])
@@ -485,7 +505,7 @@ def code_rates(
         )
     if "family" in keys and codebook is None:
         raise ValueError("grouping by family needs the codebook the annotations were made with")
-    records = _joined_records(annotations, turns, sessions, codebook, unassigned)
+    records = _joined_records(_own_coding(annotations), turns, sessions, codebook, unassigned)
     if annotators is not None:
         records = records.loc[records["annotator"].isin(list(annotators))]
     role_split = "role" in keys
@@ -562,7 +582,7 @@ def therapist_turn_shares(
                 f"{family!r} is not a family of the codebook {codebook.id!r} (its families: "
                 f"{', '.join(c.id for c in codebook.families())})"
             )
-    records = _joined_records(annotations, turns, sessions, codebook, unassigned)
+    records = _joined_records(_own_coding(annotations), turns, sessions, codebook, unassigned)
     if annotators is not None:
         records = records.loc[records["annotator"].isin(list(annotators))]
     units = records.loc[:, [*_UNIT_KEYS]].drop_duplicates(["transcript_id", "annotator"])
@@ -765,7 +785,7 @@ def miti_scores(
     require_columns(annotations, ("transcript_id", "code_id", "annotator"), "annotations")
     require_columns(ratings, ("transcript_id", "rubric_id", "rater", "item_id", "score"), "ratings")
     checked = check_sessions(sessions)
-    counts = count_behaviours(annotations, by=("transcript_id", "annotator"))
+    counts = count_behaviours(_own_coding(annotations), by=("transcript_id", "annotator"))
     counts = _assigned(counts, checked, "a MITI behaviour code", unassigned)
     miti_id = Rubric.miti().id
     globals_ = ratings.loc[ratings["rubric_id"] == miti_id]

@@ -90,6 +90,7 @@ _PLAIN_LINES: Final = (
 )
 _BANKS: Final = (_PLAIN_LINES, _ATTUNED_LINES, _RIGID_LINES, _DETACHED_LINES, _CLIENT_LINES)
 _PLAIN, _ATTUNED, _RIGID, _DETACHED, _CLIENT = range(5)
+_SPEAKER_OF_ROLE: Final = {"therapist": "Therapist", "client": "Client"}
 _FAMILY_OF_KIND: Final = {_ATTUNED: "attunement", _RIGID: "rigidity", _DETACHED: "detachment"}
 
 
@@ -147,10 +148,9 @@ class SyntheticCohort(CohortData):
         return Transcript(
             transcript_id,
             tuple(
-                Turn(turn_id, speaker, role, lines[line])
-                for turn_id, speaker, role, line in zip(
+                Turn(turn_id, _SPEAKER_OF_ROLE[role], role, lines[line])
+                for turn_id, role, line in zip(
                     turns["turn_id"],
-                    turns["speaker"],
                     turns["role"],
                     self._line_of_turn[rows],
                     strict=True,
@@ -338,7 +338,6 @@ def synthetic_cohort(
             "transcript_id": pd.Series(transcript_ids[session_of_turn], dtype="str"),
             "turn_id": pd.Series(turn_ids, dtype="str"),
             "position": pd.Series(position, dtype="int64"),
-            "speaker": pd.Series(np.where(therapist, "Therapist", "Client"), dtype="str"),
             "role": pd.Series(np.where(therapist, "therapist", "client"), dtype="str"),
             "n_chars": pd.Series(n_chars, dtype="int64"),
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -98,7 +99,6 @@ def test_turns_frame_has_positions_roles_and_lengths_but_no_text(turns: pd.DataF
         "transcript_id",
         "turn_id",
         "position",
-        "speaker",
         "role",
         "n_chars",
     ]
@@ -431,10 +431,8 @@ def test_miti_scores_are_empty_without_miti_codes(sessions: pd.DataFrame) -> Non
     assert miti_scores(ANNOTATIONS, RATINGS, sessions).empty
 
 
-def test_load_cohort_reads_a_real_store(tmp_path: object, sessions: pd.DataFrame) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "cohort.db"
+def test_load_cohort_reads_a_real_store(tmp_path: Path, sessions: pd.DataFrame) -> None:
+    path = tmp_path / "cohort.db"
     with open_store(path) as store:
         for transcript in TRANSCRIPTS:
             store.import_transcript(transcript, by="educator")
@@ -461,3 +459,39 @@ def test_load_cohort_reads_a_real_store(tmp_path: object, sessions: pd.DataFrame
         cohort.annotations, cohort.turns, cohort.sessions, CODEBOOK, by=("trainee", "family")
     )
     assert rates["count"].tolist() == [3, 2, 1, 1, 0, 0]
+
+
+def test_adjudicated_annotations_are_not_counted_as_coding(
+    turns: pd.DataFrame, sessions: pd.DataFrame
+) -> None:
+    agreed = annotations_frame(
+        [
+            _annotation("ben-1", "u3", "detachment.jargon", "kim"),
+            _annotation("ben-1", "u3", "detachment.jargon", "kim", adjudicated=True),
+        ]
+    )
+    rates = code_rates(agreed, turns, sessions, CODEBOOK, by=("trainee", "family"))
+    assert rates.set_index("family")["count"]["detachment"] == 1
+    assert rates.set_index("family")["per_100_turns"]["detachment"] == 25.0
+    shares = therapist_turn_shares(agreed, turns, sessions, CODEBOOK)
+    assert shares.set_index("family")["coded_turns"]["detachment"] == 1
+    flags = annotation_records(agreed, turns, sessions, CODEBOOK)["adjudicated"]
+    assert sorted(flags) == [False, True]
+
+
+def test_turns_frame_leaves_out_speaker_labels() -> None:
+    named = Transcript("named", (Turn("u1", "Dr Jane Example", "therapist", "Hello."),))
+    frame = turns_frame([named])
+    assert "Dr Jane Example" not in frame.to_string()
+    assert frame["role"].tolist() == ["therapist"]
+
+
+def test_load_cohort_names_sessions_whose_text_the_store_lacks(
+    tmp_path: Path, sessions: pd.DataFrame
+) -> None:
+    with open_store(tmp_path / "cohort.db") as store:
+        store.import_transcript(TRANSCRIPTS[0], by="educator")
+        with pytest.raises(ValueError, match=r"does not hold the text of 2 session\(s\)"):
+            load_cohort(store, sessions=sessions)
+        cohort = load_cohort(store, sessions=sessions, transcripts=TRANSCRIPTS[1:])
+    assert len(cohort.turns) == 8 + 6 + 4

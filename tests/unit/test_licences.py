@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -50,3 +51,15 @@ def test_the_oracles_are_installed_for_the_tests() -> None:
     code = "import krippendorff, pingouin, sys; print('pingouin' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "True", result.stderr
+
+
+def test_no_source_file_names_a_gpl_package() -> None:
+    # Catches imports made lazily inside a function, which importing every module would miss.
+    root = Path(attune_jupyter.__file__).parent
+    pattern = re.compile(rf"^\s*(import|from)\s+({'|'.join(GPL_TEST_ORACLES)})\b", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(root))
+        for path in sorted(root.rglob("*.py"))
+        if "labextension" not in path.parts and pattern.search(path.read_text("utf-8"))
+    ]
+    assert offenders == []
