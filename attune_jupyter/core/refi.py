@@ -46,6 +46,27 @@ with an error naming the selection's GUID, unless ``on_crossing="split"`` asks f
 annotation per turn it covers: attune-jupyter's moments are single turns, and silently cutting
 one coding into several would change what a coder meant.
 
+Codes of other programs get ids from their names (nested under their parent's id) and keys in a
+fixed order: the keyboard's digits, lower-case letters, upper-case letters and punctuation first
+(those the annotator does not reserve, about 85), then, for larger codebooks such as NVivo
+projects with hundreds of codes, letters beyond ASCII in code-point order from U+00C0 (``À``,
+``Á``, ``Â``, ...). An attune codebook needs one key per code; codes whose key a keyboard
+cannot type are applied from the annotator's codebook panel, or re-keyed with
+:meth:`Codebook.rekeyed <attune_jupyter.core.codebook.Codebook.rekeyed>`. Codes exported by
+attune-jupyter keep their ids and keys.
+
+Importing into a store
+----------------------
+:func:`import_qdpx` is made for the round trip: export a store's transcripts, code them in
+another program, import the project back into the same store. A source whose name is a
+transcript the store holds is matched to that transcript (same turns, speakers and text once
+line endings are normalised) and its codings go onto the stored turns, their spans counted in
+the stored text; a source whose text differs is refused, naming it. Annotation ids are the
+codings' GUIDs, so codings the store already holds with the same content are skipped and
+counted, and importing a file twice changes nothing; a GUID the store holds with other content
+is refused, naming the GUID. Every check is made before the first write, so a refused file
+leaves the store as it was.
+
 :func:`export_qdpx` checks that every transcript reads back into the same turns. When one does
 not (two consecutive turns of one speaker merge, blank lines or indentation inside a turn,
 a line inside a turn that looks like a speaker label, a turn without text), it still writes the
@@ -67,12 +88,14 @@ import json
 import logging
 import re
 import string
+import sys
+import unicodedata
 import uuid
 import warnings
 import zipfile
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Final, Literal
@@ -822,7 +845,9 @@ class RefiProject:
         The project's name.
     codebook:
         Its codebook. Codes exported by attune-jupyter keep their ids, keys, definitions and
-        examples; other programs' codes get ids from their names and free keys.
+        examples; other programs' codes get ids from their names and keys in the order the
+        module docstring gives (beyond the keyboard's keys for codebooks of more than about
+        85 codes).
     users:
         User GUID -> name.
     sources:
@@ -1055,6 +1080,7 @@ class _Reader:
         self.archive = archive
         self.total = 0
         self.skipped: list[str] = []
+        self.coding_guids: set[str] = set()
 
     def error(self, reason: str, where: str | None = None) -> RefiError:
         return RefiError(reason, str(self.path), where)
@@ -1211,7 +1237,7 @@ class _Reader:
             marks[guid] = _CODE_MARK.fullmatch(lines[-1])
         taken_ids = {m["id"] for m in marks.values() if m is not None}
         taken_keys = {m["key"] for m in marks.values() if m is not None}
-        free_keys = [k for k in _KEY_CANDIDATES if k not in taken_keys and k not in RESERVED_KEYS]
+        free_keys = _spare_keys(taken_keys)
         ids: dict[str, str] = {}
         made: list[Code] = []
         for code, parent, guid in found:
@@ -1237,13 +1263,14 @@ class _Reader:
                 while code_id in taken_ids:
                     n += 1
                     code_id = f"{base}-{n}"
-                if not free_keys:
+                spare = next(free_keys, None)
+                if spare is None:  # beyond any real codebook: ~130,000 letters
                     raise self.error(
                         f"the codebook has more codes than an attune codebook has keys "
                         f"({len(found)} codes)",
                         where,
                     )
-                key = free_keys.pop(0)
+                key = spare
             taken_ids.add(code_id)
             ids[guid] = code_id
             try:
@@ -1412,6 +1439,15 @@ class _Reader:
             for coding in _children(selection, "Coding"):
                 coding_guid = self.guid(coding, f"{where}: Coding")
                 coding_where = f"{where}: Coding {coding_guid}"
+                if coding_guid in self.coding_guids:
+                    # Annotations are named after their codings: two of one name cannot both
+                    # be imported, and choosing one would drop the other unnoticed.
+                    raise self.error(
+                        "another Coding of the project has the same guid; every coding needs "
+                        "its own GUID (the file was damaged or edited by hand)",
+                        coding_where,
+                    )
+                self.coding_guids.add(coding_guid)
                 ref = coding.find(_qualified("CodeRef"))
                 target = "" if ref is None else (ref.get("targetGUID") or "").strip("{}").lower()
                 if target not in codes:
@@ -1467,6 +1503,35 @@ class _Reader:
 _KEY_CANDIDATES: Final = (
     string.digits + string.ascii_lowercase + string.ascii_uppercase + string.punctuation
 )
+
+#: Where the keys beyond the keyboard's start (U+00C0, "À").
+_FIRST_EXTRA_KEY: Final = 0xC0
+
+
+def _spare_keys(taken: set[str]) -> Iterator[str]:
+    """Keys for the codes of other programs' codebooks, in the order they are given out.
+
+    First the keyboard's digits, lower-case letters, upper-case letters and punctuation (not
+    taken, not reserved by the annotator): about 85 keys. Codebooks with more codes (NVivo
+    projects often have hundreds) go on with letters beyond ASCII, in code-point order from
+    U+00C0: ``À Á Â ... ÿ Ā ā ...``, then other alphabets (letters whose NFC form is
+    themselves, so that a key never changes when text is normalised). Many keyboards cannot
+    type those: such codes are applied from the annotator's codebook panel, or given other keys
+    with :meth:`Codebook.rekeyed <attune_jupyter.core.codebook.Codebook.rekeyed>`.
+    """
+    for key in _KEY_CANDIDATES:
+        if key not in taken and key not in RESERVED_KEYS:
+            yield key
+    for point in range(_FIRST_EXTRA_KEY, sys.maxunicode + 1):
+        key = chr(point)
+        if (
+            key.isalpha()
+            and key.isprintable()
+            and unicodedata.normalize("NFC", key) == key
+            and key not in taken
+            and key not in RESERVED_KEYS
+        ):
+            yield key
 
 
 def _slug(text: str) -> str:
@@ -1538,8 +1603,9 @@ def read_qdpx(path: str | os.PathLike[str]) -> RefiProject:
     ------
     RefiError
         When the file is not a zip, has unsafe entry names, is too large, its XML is not
-        well-formed or has a document type declaration, or an element is not valid: the message
-        names the file inside the package and the element.
+        well-formed or has a document type declaration, or an element is not valid (two codes
+        or two codings with one GUID, among others): the message names the file inside the
+        package and the element.
     OSError
         When the file cannot be read.
     """
@@ -1563,28 +1629,189 @@ def read_qdpx(path: str | os.PathLike[str]) -> RefiProject:
 # --------------------------------------------------------------------------------------------
 
 
+#: How many annotation ids :func:`import_qdpx` looks up one by one in the store's history;
+#: beyond this it reads the whole history once.
+_HISTORY_LOOKUPS: Final = 100
+
+#: The fields compared to decide whether a coding is "already there" (times are not: other
+#: programs rewrite them).
+_COMPARED: Final = (
+    ("transcript", ("transcript_id",)),
+    ("turn", ("turn_id",)),
+    ("span", ("span_start", "span_end")),
+    ("code", ("code_id",)),
+    ("annotator", ("annotator",)),
+    ("note", ("note",)),
+    ("strength", ("strength",)),
+    ("pair", ("responds_to",)),
+    ("adjudication", ("adjudicated",)),
+)
+
+
 @dataclass(frozen=True)
 class QdpxImport:
-    """What :func:`import_qdpx` put into the store.
+    """What :func:`import_qdpx` did.
 
     Attributes
     ----------
     project:
         The project as read (its codebook is :attr:`codebook`).
     transcript_ids:
-        The transcripts imported (or found unchanged), in file order.
+        The file's transcripts, in file order: imported now, or already in the store (their
+        codings then went onto the stored turns).
     annotations:
-        The annotations added, as stored.
+        The annotations added now, as stored.
+    already_there:
+        Ids of the codings not added because the store already holds them with the same
+        content (the file, or the project it was exported from, was imported before or came
+        from this store), in file order.
+    deleted_in_store:
+        Ids of the codings whose annotation was deleted in the store (with the same content):
+        not brought back.
     """
 
     project: RefiProject
     transcript_ids: tuple[str, ...]
     annotations: tuple[Annotation, ...]
+    already_there: tuple[str, ...] = ()
+    deleted_in_store: tuple[str, ...] = ()
 
     @property
     def codebook(self) -> Codebook:
         """The project's codebook; the imported annotations use its code ids."""
         return self.project.codebook
+
+    @property
+    def added(self) -> int:
+        """How many annotations were added."""
+        return len(self.annotations)
+
+    @property
+    def skipped(self) -> int:
+        """How many codings were not added: already there, or deleted in the store."""
+        return len(self.already_there) + len(self.deleted_in_store)
+
+    def summary(self) -> str:
+        """One sentence saying what was imported, for example ``"2 transcripts: 5 codings
+        added, 3 already in the store"``."""
+        n = len(self.transcript_ids)
+        parts = [f"{self.added} coding{'' if self.added == 1 else 's'} added"]
+        if self.already_there:
+            parts.append(f"{len(self.already_there)} already in the store")
+        if self.deleted_in_store:
+            parts.append(f"{len(self.deleted_in_store)} deleted in the store (not brought back)")
+        return f"{n} transcript{'' if n == 1 else 's'}: " + ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class _Placement:
+    """Where the turns of a source are in the stored transcript of the same id."""
+
+    stored: Transcript
+    turn_ids: Mapping[str, str]  # turn id as read (t1, t2, ...) -> the stored turn's id
+
+
+def _text_difference(read: Transcript, stored: Transcript) -> str | None:
+    """How the turns read from a source differ from a stored transcript (speakers and text,
+    line endings normalised), without quoting either; None when they match."""
+    if len(read.turns) != len(stored.turns):
+        return f"it has {len(read.turns)} turns, the stored transcript {len(stored.turns)}"
+    for number, (mine, theirs) in enumerate(zip(read.turns, stored.turns, strict=True), 1):
+        if mine.speaker != theirs.speaker:
+            return f"turn {number} has another speaker label"
+        if mine.text != _normalised_newlines(theirs.text):
+            return f"the text of turn {number} differs"
+    return None
+
+
+def _stored_offset(text: str, position: int) -> int:
+    """The code point of ``text`` (which may hold CRLF) at ``position`` of its normalised form
+    (every CRLF one ``"\\n"``; a lone CR stays one character)."""
+    shift = 0
+    for match in re.finditer("\r\n", text):
+        if match.start() - shift >= position:  # where this line break is once normalised
+            break
+        shift += 1
+    return position + shift
+
+
+def _placed(
+    a: Annotation, coding: RefiCoding, placement: _Placement, read: Transcript, package: str
+) -> Annotation:
+    """``a`` (made on the turns as read) on the stored transcript's turns and text."""
+    turn = placement.stored.turn(placement.turn_ids[a.turn_id])
+    responds_to = None if a.responds_to is None else placement.turn_ids[a.responds_to]
+    if a.span_start is None or a.span_end is None:
+        return replace(a, turn_id=turn.id, responds_to=responds_to)
+    start = _stored_offset(turn.text, a.span_start)
+    end = _stored_offset(turn.text, a.span_end)
+    covered = read.turn(a.turn_id).text[a.span_start : a.span_end]
+    if not (0 <= start < end <= len(turn.text)) or (
+        _normalised_newlines(turn.text[start:end]) != covered
+    ):
+        raise RefiError(
+            f"its span does not cover the same characters of the stored transcript "
+            f"{a.transcript_id!r}; nothing was imported",
+            package,
+            f"project.qde: PlainTextSelection {coding.selection_guid}",
+        )
+    return replace(a, turn_id=turn.id, responds_to=responds_to, span_start=start, span_end=end)
+
+
+def _normalised_offset(text: str, position: int) -> int:
+    """Where ``position`` of ``text`` is once every CRLF is one ``"\\n"`` (a position between
+    the CR and the LF is where the line break is, as :func:`export_qdpx` counts it)."""
+    crlf = [match.start() for match in re.finditer("\r\n", text)]
+    return position - bisect_left(crlf, position)
+
+
+def _differences(mine: Annotation, held: Annotation, turn_text: str | None) -> list[str]:
+    """What differs between two annotations (field names, never values). ``turn_text`` is the
+    stored text of ``mine``'s turn, when the store holds it: spans are compared as
+    :func:`export_qdpx` writes them (counted in the normalised text)."""
+    found = []
+    for what, names in _COMPARED:
+        for name in names:
+            ours, theirs = getattr(mine, name), getattr(held, name)
+            if name == "note":
+                ours, theirs = _normalised_newlines(ours), _normalised_newlines(theirs)
+            elif name.startswith("span_") and turn_text is not None and None not in (ours, theirs):
+                ours = _normalised_offset(turn_text, ours)
+                theirs = _normalised_offset(turn_text, theirs)
+            if ours != theirs:
+                found.append(what)
+                break
+    return found
+
+
+def _held_annotations(
+    store: Store, annotations: Sequence[Annotation]
+) -> tuple[dict[str, Annotation], set[str]]:
+    """The store's annotations with the ids of ``annotations``: id -> the live annotation or,
+    for a deleted one, its last state; and the ids that were deleted."""
+    wanted = {a.id for a in annotations}
+    held: dict[str, Annotation] = {}
+    for transcript_id in dict.fromkeys(a.transcript_id for a in annotations):
+        for live in store.annotation_list(transcript_id=transcript_id):
+            if live.id in wanted:
+                held[live.id] = live
+    unknown = sorted(wanted.difference(held))
+    if not unknown:
+        return held, set()
+    if len(unknown) <= _HISTORY_LOOKUPS:
+        frames = [store.history(annotation_id) for annotation_id in unknown]
+        history = pd.concat(frames, ignore_index=True)
+    else:
+        history = store.history()
+        history = history.loc[history["annotation_id"].isin(unknown)]
+    if history.empty:
+        return held, set()
+    history = history.sort_values("event_id", kind="stable")
+    last = history.drop_duplicates("annotation_id", keep="last")
+    for state in annotations_from_frame(last):
+        held[state.id] = state
+    deleted = set(last.loc[last["action"] == "delete", "annotation_id"])
+    return held, deleted
 
 
 def import_qdpx(
@@ -1598,12 +1825,23 @@ def import_qdpx(
 
     Each text source becomes a transcript (its id is the source's name; its turns are read from
     the text as ``Speaker: text`` lines) and each coding of a text selection an annotation (see
-    :meth:`RefiProject.annotations`). The codebook is returned, not stored: save it where the
-    course keeps its codebooks.
+    :meth:`RefiProject.annotations`), named after the coding's GUID. The codebook is returned,
+    not stored: save it where the course keeps its codebooks.
 
-    Everything is checked before the first write: the file, every selection, that no source
-    name is a transcript id the store already holds with other content, and that the file was
-    not imported before (annotation ids are the codings' GUIDs).
+    A file exported from this store (or from another store holding the same transcripts) comes
+    back into it: export, code in NVivo, ATLAS.ti, MAXQDA or QualCoder, import. When the store
+    already holds a transcript with a source's name, the source's text must be that
+    transcript's text (the same number of turns, the same speakers, the same text once line
+    endings are normalised); the codings then go onto the stored transcript's turns, their
+    spans counted in the stored text (a CRLF inside a turn is two characters there). Codings
+    already in the store (an annotation with the coding's GUID and the same moment, code,
+    annotator, note, strength and adjudication) are not added again: importing a file twice
+    changes nothing the second time. The result says how many were added and skipped.
+
+    Everything is checked before the first write, so a refused file leaves the store as it was:
+    the package and its XML, every GUID (no two codings may share one), every selection, each
+    source against the transcript the store holds under its name, and each coding against an
+    annotation the store holds under its GUID.
 
     Parameters
     ----------
@@ -1620,48 +1858,134 @@ def import_qdpx(
     Returns
     -------
     QdpxImport
-        The project read, the transcript ids and the annotations as stored.
+        The project read, the transcript ids, the annotations added as stored, and the ids of
+        the codings skipped (:meth:`QdpxImport.summary` says it in one sentence).
 
     Raises
     ------
     RefiError
-        When the file cannot be read or a selection cannot be mapped to a turn.
+        When the file cannot be read, two codings share a GUID, or a selection cannot be mapped
+        to a turn (the message names the file inside the package and the element).
     attune_jupyter.store.TranscriptConflictError
-        When the store holds a transcript with a source's name but other content.
+        When the store holds a transcript with a source's name and the source's text differs
+        from it (the message names the source and how it differs, never the text).
     attune_jupyter.store.StoreError
-        When codings of this file are already in the store (it was imported before).
+        When the store holds an annotation with a coding's GUID but other content, or the
+        store fails.
     """
     from attune_jupyter.store.base import StoreError, TranscriptConflictError
 
     if not isinstance(by, str) or not by.strip():
         raise ValueError(f"by must be a non-empty string, got {by!r}")
+    if on_crossing not in ("error", "split"):
+        raise ValueError(f"on_crossing must be 'error' or 'split', not {on_crossing!r}")
+    # 1. The file: package, XML, GUIDs (also of codings), offsets, codes and users.
     project = read_qdpx(path)
-    transcripts = project.transcripts()
-    annotations = project.annotations(default_annotator=by, on_crossing=on_crossing)
-
-    registered = store.transcripts()
-    known = dict(zip(registered["transcript_id"], registered["fingerprint"], strict=True))
-    for transcript in transcripts:
-        fingerprint = known.get(transcript.id)
-        if fingerprint is not None and fingerprint != transcript.fingerprint():
-            raise TranscriptConflictError(
-                f"{path}: the store already holds a transcript {transcript.id!r} with other "
-                "content; rename the source in the project, or import into another store"
+    package = project.package or str(path)
+    # 2. Every selection as annotations of the turns read from its source.
+    sources = {source.guid: source for source in project.sources}
+    made = [
+        (coding, a)
+        for coding in project.codings
+        for a in _coding_annotations(coding, sources[coding.source_guid], by, on_crossing, project)
+    ]
+    first_coding: dict[str, RefiCoding] = {}
+    for coding, a in made:
+        other = first_coding.setdefault(a.id, coding)
+        if other is not coding:
+            raise _selection_error(
+                project,
+                coding,
+                f"coding {coding.coding_guid} would make annotation {a.id}, which coding "
+                f"{other.coding_guid} makes too; nothing was imported",
             )
-    used = set(store.history()["annotation_id"]).intersection(a.id for a in annotations)
-    if used:
-        raise StoreError(
-            f"{path}: {len(used)} of its codings are already in the store (for example annotation "
-            f"{min(used)!r}); the file was imported before, nothing was imported now"
-        )
+    # 3. Each source against what the store holds under its name.
+    registered = store.transcripts()
+    known = {
+        row.transcript_id: (row.fingerprint, bool(row.text_stored))
+        for row in registered.itertuples(index=False)
+    }
+    to_import: list[RefiSource] = []
+    placements: dict[str, _Placement] = {}
+    for source in project.sources:
+        read = source.transcript
+        if source.name not in known:
+            to_import.append(source)
+            continue
+        fingerprint, text_stored = known[source.name]
+        where = f"{package}: source {source.name!r} ({source.guid})"
+        if not text_stored:
+            if fingerprint != read.fingerprint():
+                raise TranscriptConflictError(
+                    f"{where}: the store has registered a transcript {source.name!r} with other "
+                    "content and does not hold its text, so the codings cannot be placed on its "
+                    "turns; nothing was imported. Import that transcript's file first, or rename "
+                    "the source in the other program to import it as a new transcript"
+                )
+            to_import.append(source)  # the same content: the store keeps its text now
+            continue
+        stored = store.transcript(source.name)
+        problem = _text_difference(read, stored)
+        if problem is not None:
+            raise TranscriptConflictError(
+                f"{where}: the store already holds a transcript {source.name!r}, and the text of "
+                f"this source differs from it ({problem}); its codings cannot be placed on the "
+                "stored turns, and nothing was imported. If the text was edited in the other "
+                "program, import the file into another store; if it is another session, rename "
+                "the source there so that it becomes a new transcript"
+            )
+        turn_ids = {m.id: t.id for m, t in zip(read.turns, stored.turns, strict=True)}
+        placements[source.name] = _Placement(stored, turn_ids)
+    by_name = {source.name: source for source in project.sources}
+    annotations: list[tuple[RefiCoding, Annotation]] = []
+    for coding, a in made:
+        placement = placements.get(a.transcript_id)
+        if placement is not None:
+            a = _placed(a, coding, placement, by_name[a.transcript_id].transcript, package)
+        annotations.append((coding, a))
+    # 4. Each coding against an annotation the store holds under its GUID.
+    held, deleted = _held_annotations(store, [a for _, a in annotations])
+    new: list[Annotation] = []
+    already: list[str] = []
+    gone: list[str] = []
+    for coding, a in annotations:
+        existing = held.get(a.id)
+        if existing is None:
+            new.append(a)
+            continue
+        placement = placements.get(a.transcript_id)
+        turn_text = None if placement is None else placement.stored.turn(a.turn_id).text
+        differences = _differences(a, existing, turn_text)
+        if differences:
+            state = "a deleted annotation" if a.id in deleted else "an annotation"
+            raise StoreError(
+                f"{package}: coding {coding.coding_guid}: the store holds {state} with this "
+                f"GUID ({a.id}) but another {', '.join(differences)}; the file and the store "
+                "disagree about this coding, and nothing was imported. Remove or redo the "
+                "coding in the other program (or export the store again to start from its "
+                "current annotations), then import again"
+            )
+        (gone if a.id in deleted else already).append(a.id)
 
+    # Every check has passed: write.
     name = Path(path).name
-    for source, transcript in zip(project.sources, transcripts, strict=True):
-        store.import_transcript(transcript, by, source=f"{name}:{source.guid}")
-    stored = tuple(store.add_annotation(a) for a in annotations)
-    log.info(
-        "imported %d transcripts and %d annotations from a REFI-QDA project",
-        len(transcripts),
-        len(stored),
+    for source in to_import:
+        store.import_transcript(source.transcript, by, source=f"{name}:{source.guid}")
+    stored_annotations = tuple(store.add_annotation(a) for a in new)
+    result = QdpxImport(
+        project,
+        tuple(source.name for source in project.sources),
+        stored_annotations,
+        tuple(already),
+        tuple(gone),
     )
-    return QdpxImport(project, tuple(t.id for t in transcripts), stored)
+    log.info(
+        "imported a REFI-QDA project: %d transcripts (%d new), %d annotations added, "
+        "%d already in the store, %d deleted in the store",
+        len(result.transcript_ids),
+        len(to_import),
+        result.added,
+        len(already),
+        len(gone),
+    )
+    return result

@@ -37,11 +37,22 @@ spreadsheet number, so they are written as the text ``inf`` / ``'-inf``.
 
 Other values
 ------------
-Columns of ``object`` dtype holding dicts or lists (the audit frame's ``details``) are written as
-JSON text (keys sorted); records with a ``to_dict()`` method (the rating history's ``rating``)
-as the JSON of that dict. Categorical columns are written as their values. The index is not
-written: the project's frames have a plain ``RangeIndex`` (call ``reset_index()`` first to keep
-another index as columns).
+Columns of ``object`` dtype are converted cell by cell. Numbers in them stay numbers: Python and
+NumPy integers and floats, and :class:`decimal.Decimal` values (CSV writes a decimal's exact
+digits, such as ``-1.5`` or ``1E+2``; XLSX stores it as a number cell, which Excel keeps to about
+15 significant digits; a decimal NaN is an empty cell and an infinite one the text ``inf`` /
+``'-inf``). Dicts or lists (the audit frame's ``details``) are written as JSON text (keys
+sorted); records with a ``to_dict()`` method (the rating history's ``rating``) as the JSON of
+that dict; other values as their text, neutralised like any text. Categorical columns are
+written as their values. The index is not written: the project's frames have a plain
+``RangeIndex`` (call ``reset_index()`` first to keep another index as columns).
+
+Parquet needs one type per column, so an ``object`` column that mixes kinds of values is written
+as a text column: a column holding the numbers ``4`` and ``2.5`` next to the text ``"a"``
+reads back as the texts ``"4"``, ``"2.5"`` and ``"a"`` (dicts and lists as their JSON text,
+decimals as their digits). An ``object`` column of text only, or of finite decimals only
+(written as a Parquet decimal column and read back as :class:`decimal.Decimal` values), keeps
+its values; convert a mixed column to one type first to keep its numbers as numbers.
 
 Every write is atomic: the file is written to a temporary file in the same folder, which then
 takes the target's name in one step; on any error nothing is left behind (no partial file, no
@@ -53,6 +64,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import decimal
 import json
 import math
 import numbers
@@ -223,7 +235,7 @@ def _check_xlsx_size(frame: pd.DataFrame, target: Path) -> None:
 # Turning a column into cells
 # --------------------------------------------------------------------------------------------
 
-Cell = str | int | float | bool | dt.datetime | dt.date | None
+Cell = str | int | float | decimal.Decimal | bool | dt.datetime | dt.date | None
 _Converter = Callable[[pd.Series], list[Cell]]
 
 
@@ -249,6 +261,8 @@ def _json_text(value: object) -> str:
 def _is_missing(value: object) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
+    if isinstance(value, decimal.Decimal):
+        return value.is_nan()
     return isinstance(value, float) and math.isnan(value)
 
 
@@ -358,6 +372,8 @@ class _Cells:
             return int(value)
         if isinstance(value, float):
             return float(value) if math.isfinite(value) else _non_finite_text(value)
+        if isinstance(value, decimal.Decimal):
+            return self._decimal(value)
         if isinstance(value, numbers.Real) and not isinstance(value, numbers.Rational):
             as_float = float(value)
             return as_float if math.isfinite(as_float) else _non_finite_text(as_float)
@@ -379,6 +395,15 @@ class _Cells:
         ):
             return self._text(_json_text(value), column, row)
         return self._text(str(value), column, row)
+
+    def _decimal(self, value: decimal.Decimal) -> Cell:
+        """A decimal (not NaN: that is missing) as a number: exact in CSV (``str`` of a decimal
+        is a number spreadsheets read, ``-1.5`` or ``1E+2``, never text to neutralise), a float
+        in XLSX."""
+        if self.fmt == "csv" and value.is_finite():
+            return value
+        as_float = float(value)  # beyond a float's range: infinite, like an infinite decimal
+        return as_float if math.isfinite(as_float) else _non_finite_text(as_float)
 
     def _text(self, text: str, column: object, row: object) -> str:
         if self.fmt == "xlsx":
@@ -467,12 +492,9 @@ def _write_parquet(frame: pd.DataFrame, temp: Path, target: Path, sheet_name: st
     prepared.columns = [str(name) for name in frame.columns]
     for name in prepared.columns:
         column = prepared[name]
-        if column.dtype == object and not _all_text(column):
+        if column.dtype == object and not _all_text(column) and not _all_decimal(column):
             prepared[name] = pd.Series(
-                [
-                    None if _is_missing(v) else v if isinstance(v, str) else _json_text(v)
-                    for v in column.tolist()
-                ],
+                [None if _is_missing(v) else _parquet_text(v) for v in column.tolist()],
                 index=column.index,
                 dtype="str",
             )
@@ -482,3 +504,19 @@ def _write_parquet(frame: pd.DataFrame, temp: Path, target: Path, sheet_name: st
 
 def _all_text(column: pd.Series) -> bool:
     return all(isinstance(v, str) or _is_missing(v) for v in column.tolist())
+
+
+def _all_decimal(column: pd.Series) -> bool:
+    """True when pyarrow can write the column as decimals: finite decimals and missing values
+    (a decimal NaN is missing)."""
+    values = [v for v in column.tolist() if not _is_missing(v)]
+    return bool(values) and all(isinstance(v, decimal.Decimal) and v.is_finite() for v in values)
+
+
+def _parquet_text(value: object) -> str:
+    """A cell of a mixed ``object`` column as text (see the module docstring)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    return _json_text(value)

@@ -784,9 +784,12 @@ def _frame(
         values = [row[name] for row in rows]
         dtype = dtypes[name]
         if dtype == _TIME_DTYPE:
-            # utc=True converts aware datetimes and ISO strings alike; as_unit fixes the resolution
+            # utc=True converts aware datetimes and ISO strings alike; format="ISO8601" reads each
+            # string on its own (without it pandas guesses one format from the first value and
+            # fails when whole seconds and fractions are mixed); as_unit fixes the resolution
             # (pandas >= 3 would otherwise infer microseconds from datetime objects).
-            data[name] = pd.to_datetime(pd.Series(values, dtype=object), utc=True).dt.as_unit("ns")
+            times = pd.Series(values, dtype=object)
+            data[name] = pd.to_datetime(times, utc=True, format="ISO8601").dt.as_unit("ns")
         else:
             data[name] = pd.Series(values, dtype=dtype)
     frame = pd.DataFrame(data, columns=list(columns))

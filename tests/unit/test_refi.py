@@ -10,18 +10,21 @@ import functools
 import io
 import logging
 import re
+import uuid
 import warnings
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
+import pandas as pd
 import pytest
 import xmlschema
+from pandas.testing import assert_frame_equal
 
 from attune_jupyter.core.annotation import Annotation
-from attune_jupyter.core.codebook import Code, Codebook
+from attune_jupyter.core.codebook import RESERVED_KEYS, Code, Codebook
 from attune_jupyter.core.refi import (
     PROJECT_NAMESPACE,
     RefiError,
@@ -532,6 +535,69 @@ def test_a_foreign_project_with_crlf_text_maps_to_turns(tmp_path: Path) -> None:
     assert transcript.turns[1].text[13:20] == "tired 😴"
 
 
+def _many_codes_project(count: int) -> bytes:
+    """A project of another program with ``count`` codes (every tenth one nested under the code
+    before it) and one coding with the last code."""
+    codes = []
+    for n in range(count):
+        inner = f'<Code guid="{G(1000 + n)}" name="Theme {n}" isCodable="true"/>'
+        if n % 10 == 9:
+            codes[-1] = codes[-1].replace("/>", f">{inner}</Code>")
+        else:
+            codes.append(inner)
+    text = "Interviewer: How are you?\nClient: Tired."
+    xml = f"""<?xml version="1.0" encoding="utf-8"?>
+<Project xmlns="{PROJECT_NAMESPACE}" name="Big NVivo project">
+  <CodeBook><Codes>{"".join(codes)}</Codes></CodeBook>
+  <Sources>
+    <TextSource guid="{G(20)}" name="interview-1" plainTextPath="internal://{G(20)}.txt">
+      <PlainTextSelection guid="{G(30)}" startPosition="34" endPosition="40">
+        <Coding guid="{G(31)}"><CodeRef targetGUID="{G(1000 + count - 1)}"/></Coding>
+      </PlainTextSelection>
+    </TextSource>
+  </Sources>
+</Project>"""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("project.qde", xml)
+        archive.writestr(f"sources/{G(20)}.txt", text.encode("utf-8"))
+    return buffer.getvalue()
+
+
+def test_a_codebook_with_more_codes_than_keyboard_keys_is_imported(tmp_path: Path) -> None:
+    path = tmp_path / "big.qdpx"
+    path.write_bytes(_many_codes_project(120))
+    with open_store(tmp_path / "x.db") as store:
+        result = import_qdpx(path, store, by="importer")
+        (annotation,) = store.annotation_list()
+    book = result.codebook
+    assert len(book) == 120
+    assert annotation.code_id == book.codes[-1].id == "theme-118.theme-119"
+    keys = [code.key for code in book.codes]
+    assert len(set(keys)) == 120 and not set(keys) & set(RESERVED_KEYS)
+    # The first codes get the keyboard's keys, in codebook order; the rest letters beyond ASCII
+    # (documented in attune_jupyter.core.refi), which the codebook panel applies.
+    keyboard = [key for key in keys if key.isascii()]
+    assert keys[: len(keyboard)] == keyboard and len(keyboard) > 80
+    assert keys[:3] == ["0", "1", "2"]
+    assert keys[len(keyboard) : len(keyboard) + 3] == ["À", "Á", "Â"]
+    assert book.by_key("À") == book.codes[len(keyboard)]
+    # The codebook saves and loads, and an export keeps the keys.
+    book.save(tmp_path / "big.json")
+    assert Codebook.load(tmp_path / "big.json") == book
+    with open_store(tmp_path / "x.db") as store:
+        transcripts = [store.transcript("interview-1")]
+        again = export_qdpx(
+            tmp_path / "again.qdpx",
+            transcripts,
+            store.annotations(),
+            book,
+            project_name="p",
+            created_by="lead",
+        )
+    assert read_qdpx(_valid(again)).codebook == book
+
+
 def test_a_selection_crossing_turns_is_refused_or_split(tmp_path: Path) -> None:
     normalised = _normalised(FOREIGN_TEXT)
     selection = _selection(30, 0, normalised.index("Tired.") + 3, 10)
@@ -561,14 +627,165 @@ def test_a_selection_of_only_a_speaker_label_is_refused(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def test_importing_the_same_file_twice_is_refused(tmp_path: Path, source_store: Store) -> None:
+def _rewrite(path: Path, target: Path, edit: Callable[[str], str]) -> Path:
+    """A copy of the package ``path`` at ``target`` with ``edit`` applied to its project.qde."""
+    with zipfile.ZipFile(path) as archive:
+        entries = {name: archive.read(name) for name in archive.namelist()}
+    entries["project.qde"] = edit(entries["project.qde"].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return target
+
+
+def _source_text(path: Path, name: str) -> str:
+    """The plain text of the source ``name`` as the package holds it."""
+    with zipfile.ZipFile(path) as archive:
+        root = ElementTree.fromstring(archive.read("project.qde"))
+        for source in root.iterfind("q:Sources/q:TextSource", NS):
+            if source.get("name") == name:
+                member = "sources/" + source.get("plainTextPath", "")[len("internal://") :]
+                return archive.read(member).decode("utf-8")
+    raise AssertionError(f"no source {name!r}")
+
+
+def _coded_elsewhere(path: Path, target: Path, codings: list[tuple[str, str, int, str]]) -> Path:
+    """``path`` after another program added codings: ``(source, covered text, guid number,
+    code id)``, by the user sup-ana, at the offsets of ``covered`` in the source's text."""
+    user = re.findall(r'<User guid="([^"]+)" name="sup-ana"', _project_xml(path).decode())[0]
+    added: dict[str, str] = {}
+    for source, covered, number, code_id in codings:
+        text = _source_text(path, source)
+        start = text.index(covered)
+        added[source] = added.get(source, "") + (
+            f'<PlainTextSelection guid="{G(number)}" startPosition="{start}" '
+            f'endPosition="{start + len(covered)}"><Coding guid="{G(number + 1000)}" '
+            f'creatingUser="{user}"><CodeRef targetGUID="{code_guid(code_id)}"/>'
+            "</Coding></PlainTextSelection>"
+        )
+
+    def edit(xml: str) -> str:
+        for source, selections in added.items():
+            opening = re.search(rf'<TextSource [^>]*name="{re.escape(source)}"[^>]*>', xml)
+            assert opening is not None
+            xml = xml[: opening.end()] + selections + xml[opening.end() :]
+        return xml
+
+    return _rewrite(path, target, edit)
+
+
+def _state(store: Store) -> tuple[pd.DataFrame, ...]:
+    """Everything an import may write."""
+    return (store.transcripts(), store.annotations(), store.history(), store.audit_events())
+
+
+def _assert_unchanged(store: Store, before: tuple[pd.DataFrame, ...]) -> None:
+    for old, new in zip(before, _state(store), strict=True):
+        assert_frame_equal(new, old)
+
+
+def test_codings_made_elsewhere_come_back_into_the_store_the_file_came_from(
+    tmp_path: Path, source_store: Store
+) -> None:
+    # Export, code the sessions in another program, bring the codings back.
+    exported = _export_store(source_store, tmp_path / "p.qdpx")
+    coded = _coded_elsewhere(
+        exported,
+        tmp_path / "coded.qdpx",
+        [
+            # after a CRLF inside turn th1
+            ("session-1", "keeps you", 60, "attunement.curiosity"),
+            # across that CRLF
+            ("session-1", "exhausting 🌙.\nWhat", 61, "attunement.warmth"),
+            # after a lone CR inside turn u2
+            ("session-2", "She called", 62, "detachment.missed-cue"),
+        ],
+    )
+    before = {t: source_store.transcript(t) for t in ("session-1", "session-2")}
+    registered = source_store.transcripts()
+    originals = {a.id: a for a in source_store.annotation_list()}
+
+    result = import_qdpx(coded, source_store, by="lead")
+
+    assert result.transcript_ids == ("session-1", "session-2")
+    assert (result.added, result.skipped) == (3, len(originals))
+    assert sorted(result.already_there) == sorted(originals)
+    assert result.deleted_in_store == ()
+    assert result.summary() == "2 transcripts: 3 codings added, 8 already in the store"
+    # The transcripts are the stored ones, untouched (CRLF and turn ids included).
+    assert_frame_equal(source_store.transcripts(), registered)
+    assert {t: source_store.transcript(t) for t in before} == before
+    # The new codings sit on the stored turns, at the stored text's code points.
+    covered = {
+        a.code_id: (
+            a.turn_id,
+            before[a.transcript_id].turn(a.turn_id).text[a.span_start : a.span_end],
+        )
+        for a in result.annotations
+        if a.span_start is not None
+    }
+    assert covered == {
+        "attunement.curiosity": ("th1", "keeps you"),
+        "attunement.warmth": ("th1", "exhausting 🌙.\r\nWhat"),
+        "detachment.missed-cue": ("u2", "She called"),
+    }
+    assert {a.annotator for a in result.annotations} == {"sup-ana"}
+    # The annotations that were there are unchanged.
+    assert {a.id: a for a in source_store.annotation_list() if a.id in originals} == originals
+
+    # Importing the same file again is harmless.
+    state = _state(source_store)
+    again = import_qdpx(coded, source_store, by="lead")
+    assert (again.added, again.skipped) == (0, len(originals) + 3)
+    assert again.summary() == "2 transcripts: 0 codings added, 11 already in the store"
+    _assert_unchanged(source_store, state)
+
+
+def test_importing_the_same_file_twice_adds_nothing_the_second_time(
+    tmp_path: Path, source_store: Store
+) -> None:
     path = _export_store(source_store, tmp_path / "p.qdpx")
     with open_store(tmp_path / "fresh.db") as fresh:
-        import_qdpx(path, fresh, by="lead")
-        before = len(fresh.history())
-        with pytest.raises(StoreError, match="imported before"):
-            import_qdpx(path, fresh, by="lead")
-        assert len(fresh.history()) == before
+        first = import_qdpx(path, fresh, by="lead")
+        assert (first.added, first.skipped) == (8, 0)
+        state = _state(fresh)
+        second = import_qdpx(path, fresh, by="lead")
+        assert (second.added, second.skipped) == (0, 8)
+        assert sorted(second.already_there) == sorted(a.id for a in first.annotations)
+        _assert_unchanged(fresh, state)
+
+
+def test_a_coding_deleted_in_the_store_is_not_brought_back(
+    tmp_path: Path, source_store: Store
+) -> None:
+    path = _export_store(source_store, tmp_path / "p.qdpx")
+    victim = source_store.annotation_list()[0]
+    source_store.delete_annotation(victim.id, by="lead")
+    state = _state(source_store)
+    result = import_qdpx(path, source_store, by="lead")
+    assert result.deleted_in_store == (victim.id,)
+    assert (result.added, result.skipped) == (0, 8)
+    assert "1 deleted in the store (not brought back)" in result.summary()
+    _assert_unchanged(source_store, state)
+
+
+def test_a_coding_whose_annotation_changed_in_the_store_is_refused(
+    tmp_path: Path, source_store: Store
+) -> None:
+    exported = _export_store(source_store, tmp_path / "p.qdpx")
+    coded = _coded_elsewhere(
+        exported, tmp_path / "coded.qdpx", [("session-1", "keeps you", 60, "attunement.curiosity")]
+    )
+    edited = next(a for a in source_store.annotation_list() if a.note == "Warm.")
+    source_store.update_annotation(edited.edited(note="Warm, and specific.", strength=2))
+    state = _state(source_store)
+    guid = str(uuid.UUID(edited.id))
+    with pytest.raises(
+        StoreError, match=rf"coding {guid}: .*with this GUID .*but another note, strength"
+    ) as info:
+        import_qdpx(coded, source_store, by="lead")
+    assert "Warm" not in str(info.value)  # never the note itself
+    _assert_unchanged(source_store, state)  # the new coding was not written either
 
 
 def test_a_transcript_id_with_other_content_is_refused(tmp_path: Path, source_store: Store) -> None:
@@ -576,10 +793,81 @@ def test_a_transcript_id_with_other_content_is_refused(tmp_path: Path, source_st
     other = Transcript("session-2", [Turn("t1", "Client", "client", "Different words.")])
     with open_store(tmp_path / "fresh.db") as fresh:
         fresh.import_transcript(other, "lead")
-        with pytest.raises(TranscriptConflictError, match="'session-2'"):
+        with pytest.raises(
+            TranscriptConflictError,
+            match=r"source 'session-2' \(.*\): the store already holds a transcript 'session-2', "
+            r"and the text of this source differs from it \(it has 3 turns, the stored "
+            r"transcript 1\)",
+        ):
             import_qdpx(path, fresh, by="lead")
         assert list(fresh.transcripts()["transcript_id"]) == ["session-2"]
         assert fresh.annotations().empty
+
+
+def test_a_source_edited_elsewhere_is_refused_naming_the_turn(
+    tmp_path: Path, source_store: Store
+) -> None:
+    path = _export_store(source_store, tmp_path / "p.qdpx")
+    edited = Transcript(
+        "session-1",
+        [
+            *SESSION_1.turns[:2],
+            Turn("c2", "Client", "client", "My thoughts race."),
+            SESSION_1.turns[3],
+        ],
+    )
+    with open_store(tmp_path / "fresh.db") as fresh:
+        fresh.import_transcript(edited, "lead")
+        state = _state(fresh)
+        with pytest.raises(
+            TranscriptConflictError, match=r"source 'session-1' .*the text of turn 3 differs"
+        ) as info:
+            import_qdpx(path, fresh, by="lead")
+        assert "thoughts" not in str(info.value)
+        _assert_unchanged(fresh, state)  # session-2, new, was not imported either
+
+
+def _duplicate_coding_guid(xml: str) -> str:
+    guids = re.findall(r'<Coding guid="([^"]+)"', xml)
+    return xml.replace(f'<Coding guid="{guids[-1]}"', f'<Coding guid="{guids[0]}"')
+
+
+@pytest.mark.parametrize("case", ["duplicate coding guid", "text differs", "coding differs"])
+def test_a_refused_file_writes_nothing(tmp_path: Path, source_store: Store, case: str) -> None:
+    # session-1 is new to the target store and comes first in the file, so a late check would
+    # have imported it (and its codings) before refusing.
+    path = _export_store(source_store, tmp_path / "p.qdpx")
+    held = SESSION_2
+    if case == "text differs":
+        held = Transcript(
+            "session-2", [*SESSION_2.turns[:2], Turn("u3", "Therapist", "therapist", "Hm.")]
+        )
+    with open_store(tmp_path / "target.db") as target:
+        target.import_transcript(held, "lead")
+        for a in source_store.annotation_list(transcript_id="session-2"):
+            target.add_annotation(a)
+        error: type[Exception]
+        if case == "duplicate coding guid":
+            # Two codings (one per source) share a GUID: the reviewer's half-written import.
+            path = _rewrite(path, tmp_path / "dup.qdpx", _duplicate_coding_guid)
+            error = RefiError
+            expected = (
+                r"dup\.qdpx: project\.qde: PlainTextSelection [0-9a-f-]{36}: Coding "
+                r"[0-9a-f-]{36}: another Coding of the project has the same guid"
+            )
+        elif case == "text differs":
+            error = TranscriptConflictError
+            expected = r"source 'session-2' .*the text of turn 3 differs"
+        else:
+            changed = next(a for a in target.annotation_list() if a.span_start is not None)
+            target.update_annotation(changed.edited(code_id="detachment"))
+            error = StoreError
+            expected = rf"coding {uuid.UUID(changed.id)}: .*but another code;"
+        state = _state(target)
+        with pytest.raises(error, match=expected):
+            import_qdpx(path, target, by="lead")
+        _assert_unchanged(target, state)
+        assert list(target.transcripts()["transcript_id"]) == ["session-2"]
 
 
 # --------------------------------------------------------------------------------------------

@@ -291,6 +291,24 @@ def test_history_frame_columns_and_dtypes(store: Store) -> None:
     assert store.history("unknown").empty
 
 
+def test_history_and_annotations_keep_whole_second_and_fractional_times(db_path: Path) -> None:
+    # ISO text of a whole-second time has no fraction: the frames must read each time on its
+    # own rather than guess one format from the first row.
+    whole = datetime(2024, 5, 1, 9, 0, 0, tzinfo=UTC)
+    with open_store(db_path) as store:
+        store.add_annotation(make(id="a-whole", created=whole))
+        store.add_annotation(make(id="a-fraction", created=T0))
+    with open_store(db_path) as store:
+        history = store.history()
+        annotations = store.annotations()
+    created = dict(zip(history["annotation_id"], history["created"], strict=True))
+    assert created == {"a-whole": pd.Timestamp(whole), "a-fraction": pd.Timestamp(T0)}
+    created = dict(zip(annotations["annotation_id"], annotations["created"], strict=True))
+    assert created == {"a-whole": pd.Timestamp(whole), "a-fraction": pd.Timestamp(T0)}
+    assert list(history["action"]) == ["create", "create"]
+    assert history["at"].notna().all()
+
+
 # -- bad data and atomicity ----------------------------------------------------------------------
 
 

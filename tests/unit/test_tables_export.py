@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
@@ -260,6 +261,55 @@ def test_parquet_of_the_store_frames(tmp_path: Path) -> None:
     assert back_audit["details"].dtype == "str"
     assert [json.loads(v) for v in back_audit["details"]] == list(audit["details"])
     assert_frame_equal(back_audit.drop(columns="details"), audit.drop(columns="details"))
+
+
+# --------------------------------------------------------------------------------------------
+# Object columns: decimals and mixed values
+# --------------------------------------------------------------------------------------------
+
+
+def _decimal_frame() -> pd.DataFrame:
+    """Decimals in object columns, as a database driver or a hand-made table gives them."""
+    return pd.DataFrame(
+        {
+            "score": pd.Series(
+                [Decimal("-1.5"), Decimal("2"), None, Decimal("1E+2"), Decimal("0.1")],
+                dtype=object,
+            ),
+            "mixed": pd.Series([Decimal("-2.25"), 3, "=x", Decimal("NaN"), 4.5], dtype=object),
+        }
+    )
+
+
+def test_decimals_in_object_columns_stay_numbers_in_csv(tmp_path: Path) -> None:
+    path = export_frame(_decimal_frame(), tmp_path / "t.csv")
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    assert lines[:6] == ["score,mixed", "-1.5,-2.25", "2,3", ",'=x", "1E+2,", "0.1,4.5"]
+    rows = _read_csv(path)[1:]
+    assert [float(row[0]) for row in rows if row[0]] == [-1.5, 2.0, 100.0, 0.1]
+
+
+def test_decimals_in_object_columns_are_number_cells_in_xlsx(tmp_path: Path) -> None:
+    sheet = openpyxl.load_workbook(export_frame(_decimal_frame(), tmp_path / "t.xlsx")).active
+    body = list(sheet.iter_rows(min_row=2))
+    scores = [row[0] for row in body]
+    assert [c.value for c in scores] == [-1.5, 2, None, 100, 0.1]
+    assert all(c.data_type == "n" for c in scores)
+    mixed = [row[1] for row in body]
+    assert [c.value for c in mixed] == [-2.25, 3, "'=x", None, 4.5]
+    assert [c.data_type for c in mixed] == ["n", "n", "s", "n", "n"]
+
+
+def test_parquet_keeps_decimal_columns_and_writes_mixed_columns_as_text(tmp_path: Path) -> None:
+    back = pd.read_parquet(export_frame(_decimal_frame(), tmp_path / "t.parquet"))
+    assert back["score"].tolist()[:2] == [Decimal("-1.5"), Decimal("2")]
+    assert back["score"].tolist()[2] is None
+    assert back["score"].tolist()[3:] == [Decimal("100"), Decimal("0.1")]
+    # One type per Parquet column: a column mixing numbers and text becomes text (documented).
+    assert back["mixed"].dtype == "str"
+    assert back["mixed"].tolist()[:3] == ["-2.25", "3", "=x"]
+    assert pd.isna(back["mixed"].iloc[3])
+    assert back["mixed"].iloc[4] == "4.5"
 
 
 # --------------------------------------------------------------------------------------------
