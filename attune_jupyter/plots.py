@@ -29,6 +29,16 @@ text colours that contrast with it (a WCAG contrast ratio of at least 4.5):
   see-through or the text would not contrast with it; then the light theme.
 
 When ``ax`` is given, its figure's background is set too, so that the labels stay readable.
+Markers and data lines stand out from the background too (a contrast of at least 3): colours of the
+qualitative palette are darkened or lightened (keeping their hue), and dots coloured by a
+codebook keep the codebook's colours and get an outline in the text colour.
+
+Names are drawn as typed
+------------------------
+Every name a plot shows (trainee, rater, annotator, transcript, code, family, item, rubric)
+is drawn literally: matplotlib's mathtext (text between ``$`` signs) and LaTeX are turned off
+for it, so ``"sup $a^$"`` shows as typed and never stops a figure from rendering. Legends list
+a name that starts with ``"_"`` too.
 
 Plots name codes, code families, rubric items, trainees and raters, never transcript text.
 """
@@ -50,7 +60,9 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import Colormap, Normalize, TwoSlopeNorm, to_hex, to_rgba
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from attune_jupyter.core.agreement import LANDIS_KOCH_BANDS
@@ -59,6 +71,7 @@ from attune_jupyter.core.rubric import Rubric
 
 if TYPE_CHECKING:
     from matplotlib.axes._base import _AxesBase
+    from matplotlib.axis import Axis
 
 __all__ = [
     "THEMES",
@@ -81,6 +94,10 @@ _ROLE_ORDER: Final = ("therapist", "client", "other")
 
 #: Line styles and markers cycled with colours so that many lines stay distinguishable.
 _MARKERS: Final = ("o", "s", "^", "D", "v", "P", "X", "*")
+
+#: Width (points) of the outline of a dot coloured by a codebook: the outline is in the text
+#: colour, so that a dot stands out even when its colour is close to the background's.
+_DOT_EDGE: Final = 0.9
 
 #: Largest number of choices an error message lists.
 _MAX_LISTED: Final = 20
@@ -192,31 +209,71 @@ def _style(figure: Figure, axes: Iterable[_AxesBase], palette: _Palette) -> None
             _style(figure, [child], palette)
 
 
+def _stand_out(colour: object, background: str, minimum: float = 3.0) -> str:
+    """``colour``, darker on a light background or lighter on a dark one, so that it stands out.
+
+    The colour is mixed with black or white in steps of 5% until its contrast with
+    ``background`` reaches ``minimum`` (3 is the WCAG minimum for graphics). Mixing with black or
+    white keeps the hue, so the colour is still recognisably itself. A colour that already
+    stands out is returned unchanged.
+    """
+    base: npt.NDArray[np.float64] = np.array(to_rgba(colour)[:3])  # type: ignore[arg-type]
+    ink = np.array([0.0, 0.0, 0.0] if _luminance(background) > 0.18 else [1.0, 1.0, 1.0])
+    mixed = base
+    for weight in np.linspace(0.0, 1.0, 21):
+        mixed = (1 - weight) * base + weight * ink
+        if _contrast(tuple(mixed), background) >= minimum:
+            break
+    return to_hex(tuple(mixed))
+
+
 def _qualitative(n: int, background: str) -> list[str]:
     """``n`` distinguishable colours (tab10, then tab20) that stand out on ``background``.
 
     A colour too close to the background (contrast below 3, the WCAG minimum for graphics) is
-    mixed with black on a light background or white on a dark one until it stands out.
+    adjusted by :func:`_stand_out`.
     """
     name = "tab10" if n <= 10 else "tab20"
     cmap = colormaps[name]
     size = 10 if n <= 10 else 20
-    ink = np.array([0.0, 0.0, 0.0] if _luminance(background) > 0.18 else [1.0, 1.0, 1.0])
-    colours = []
-    for i in range(n):
-        base = np.array(cmap(i % size)[:3])
-        mixed = base
-        for weight in np.linspace(0.0, 1.0, 21):
-            mixed = (1 - weight) * base + weight * ink
-            if _contrast(tuple(mixed), background) >= 3.0:
-                break
-        colours.append(to_hex(tuple(mixed)))
-    return colours
+    return [_stand_out(cmap(i % size), background) for i in range(n)]
 
 
 def _readable_on(colour: object) -> str:
     """Black or white, whichever contrasts more with ``colour``."""
     return "#000000" if _contrast("#000000", colour) >= _contrast("#ffffff", colour) else "#ffffff"
+
+
+# --------------------------------------------------------------------------------------------
+# Texts drawn as typed
+# --------------------------------------------------------------------------------------------
+#
+# Names come from data: a trainee, rater or code may be called "sup $a^$" or "it $\frac$ x".
+# matplotlib reads text between dollar signs as mathtext (and hands all text to LaTeX when
+# rcParams["text.usetex"] is on), so such a name would be drawn as maths or, when malformed,
+# make the figure fail to render. Every text drawn here is therefore drawn literally.
+
+
+def _literal(*texts: Text) -> None:
+    """Draw ``texts`` exactly as typed: no mathtext, no LaTeX."""
+    for text in texts:
+        text.set_parse_math(False)
+        text.set_usetex(False)
+
+
+def _literal_ticks(axis: Axis) -> None:
+    """Draw the tick labels of ``axis`` literally.
+
+    Call it after fixing the ticks (``set_ticks`` with labels): matplotlib makes a tick's label
+    when the tick is made, and a fixed locator keeps the same ticks when the figure is drawn, so
+    the labels made here are the ones drawn.
+    """
+    for tick in axis.get_major_ticks():
+        _literal(tick.label1, tick.label2)
+
+
+def _literal_legend(legend: Legend) -> None:
+    _literal(legend.get_title(), *legend.get_texts())
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,6 +362,19 @@ def _axes_size_points(figure: Figure, ax: Axes) -> tuple[float, float]:
     box = ax.get_position()
     width, height = figure.get_size_inches()
     return box.width * width * 72.0, box.height * height * 72.0
+
+
+def _fit_label(label: str, room_points: float, text: Text) -> str:
+    """``label``, broken in two lines at its middle space when it is longer than the room.
+
+    The length is estimated from the number of characters (about 0.55 em each).
+    """
+    size = text.get_fontproperties().get_size_in_points()
+    if len(label) * size * 0.55 <= room_points or " " not in label:
+        return label
+    middle = len(label) / 2
+    cut = min((i for i, c in enumerate(label) if c == " "), key=lambda i: abs(i - middle))
+    return label[:cut] + "\n" + label[cut + 1 :]
 
 
 def _thin_labels(labels: Sequence[str], spacing_points: float, font: float) -> list[str]:
@@ -484,7 +554,6 @@ def session_timeline(
             s=60,
             linewidths=0.8,
             color=palette.muted,
-            alpha=0.6,
             gid="attune-turns",
             zorder=1,
         )
@@ -508,8 +577,8 @@ def session_timeline(
             ys,
             s=42,
             color=colours[family],
-            edgecolors=palette.axes,
-            linewidths=0.6,
+            edgecolors=palette.text,
+            linewidths=_DOT_EDGE,
             label=family_labels[family],
             gid=f"attune-family-{family}",
             zorder=3,
@@ -525,10 +594,10 @@ def session_timeline(
                         (float(position[str(turn)]), lane_y(str(turn), str(coder), family)),
                     ]
                 )
-                segment_colours.append(colours[family])
+                segment_colours.append(_stand_out(colours[family], palette.axes))
     if segments:
         ax.add_collection(
-            LineCollection(segments, colors=segment_colours, linewidths=1.0, alpha=0.8, zorder=2),
+            LineCollection(segments, colors=segment_colours, linewidths=1.0, zorder=2),
             autolim=False,
         ).set_gid("attune-pairs")
 
@@ -539,10 +608,11 @@ def session_timeline(
         range(len(lanes)),
         [role if coder is None else f"{coder}: {role}" for role, coder in lanes],
     )
+    _literal_ticks(ax.yaxis)
     ax.set_xlabel("Turn (place in the session, from 0)")
     ax.set_ylabel("Speaker role")
     by = f", coded by {coders[0]}" if len(coders) == 1 else ""
-    ax.set_title(f"Moments in session {transcript_id}{by}")
+    _literal(ax.set_title(f"Moments in session {transcript_id}{by}"))
     handles: list[Line2D] = [
         Line2D(
             [],
@@ -551,6 +621,8 @@ def session_timeline(
             marker="o",
             markersize=7,
             color=colours[f],
+            markeredgecolor=palette.text,
+            markeredgewidth=_DOT_EDGE,
             label=family_labels[f],
         )
         for f in family_order
@@ -559,14 +631,16 @@ def session_timeline(
         handles.append(
             Line2D([], [], color=palette.muted, linewidth=1.0, label="pair: client turn → response")
         )
-    ax.legend(
+    legend = ax.legend(
         handles=handles,
+        labels=[handle.get_label() for handle in handles],
         title="Code family",
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         borderaxespad=0.0,
         fontsize=9,
     )
+    _literal_legend(legend)
     _style(figure, [ax], palette)
     return figure
 
@@ -647,6 +721,8 @@ def progress_plot(
 
     figure, ax = _figure_and_axes(ax, (9.0, 5.0))
     colours = _qualitative(len(shown), palette.axes)
+    lines: list[Line2D] = []
+    labels: list[str] = []
     for i, item_id in enumerate(shown):
         line = rows.loc[rows["item_id"] == item_id].sort_values("session")
         risk = (
@@ -655,7 +731,7 @@ def progress_plot(
             and not rubric.item(item_id).scale.higher_is_better
         )
         label = _item_label(item_id, rubric) + (" (risk: higher is worse)" if risk else "")
-        ax.plot(
+        (drawn,) = ax.plot(
             line["session"].to_numpy(dtype="int64"),
             line["mean_score"].to_numpy(dtype="float64"),
             color=colours[i],
@@ -666,6 +742,8 @@ def progress_plot(
             label=label,
             gid=f"attune-item-{item_id}",
         )
+        lines.append(drawn)
+        labels.append(label)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     scale = _scale_range(rubric, shown)
     if scale is not None:
@@ -679,14 +757,22 @@ def progress_plot(
     ax.grid(axis="y", color=palette.muted, alpha=0.25, linewidth=0.6)
     ax.set_xlabel("Session")
     ax.set_ylabel("Mean score over raters" + (f" ({scale[0]}–{scale[1]})" if scale else ""))
-    ax.set_title(f"Progress of {trainee}" + (f" on {rubric.title}" if rubric is not None else ""))
-    ax.legend(
+    _literal(
+        ax.set_title(
+            f"Progress of {trainee}" + (f" on {rubric.title}" if rubric is not None else "")
+        )
+    )
+    # Handles and labels are given, so that an item whose label starts with "_" is listed too.
+    legend = ax.legend(
+        handles=lines,
+        labels=labels,
         title="Rubric item",
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         borderaxespad=0.0,
         fontsize=8 if len(shown) > 10 else 9,
     )
+    _literal_legend(legend)
     _style(figure, [ax], palette)
     return figure
 
@@ -730,7 +816,9 @@ def cohort_heatmap(
         ``item_id`` and ``score``).
     rubric:
         Gives item labels, order and the colour scale; required when the frame holds scores on
-        several rubrics.
+        several rubrics. It also tells which items measure a risk (a higher score is worse):
+        their labels end in "(risk)" and their colours are reversed, so that a colour means as
+        good or as bad in every column (see Returns).
     ax:
         Draw into these axes (and return their figure); by default a new figure sized so that
         every trainee and item label can be read.
@@ -748,6 +836,11 @@ def cohort_heatmap(
     -------
     matplotlib.figure.Figure
         Items that a trainee was never scored on stay blank. A colour bar gives the scale.
+        Colour means better or worse the same way in every column: brighter is better (for
+        ``"change"``, blue is better). For a risk item the colour of a score is the colour of
+        its mirror on the item's scale (``minimum + maximum - score``; for ``"change"``, minus
+        the change), which is what the image holds; the numbers written in the cells are the
+        raw scores. A note under the axis label says so when risk items are shown.
 
     Raises
     ------
@@ -773,8 +866,26 @@ def cohort_heatmap(
     items = _item_order(scores, rubric)
     matrix = _heatmap_matrix(scores, value, trainees, items)
     n_rows, n_cols = matrix.shape
+    # Colour by better/worse: a risk item's scores (higher is worse) are mirrored on its scale.
+    shade = matrix.copy()
+    risky = [
+        rubric is not None and item in rubric and not rubric.item(item).scale.higher_is_better
+        for item in items
+    ]
+    for column, item in enumerate(items):
+        if risky[column] and rubric is not None:
+            item_scale = rubric.item(item).scale
+            shade[:, column] = (
+                -matrix[:, column]
+                if value == "change"
+                else item_scale.minimum + item_scale.maximum - matrix[:, column]
+            )
+    item_labels = [
+        _item_label(item, rubric) + (" (risk)" if risk else "")
+        for item, risk in zip(items, risky, strict=True)
+    ]
 
-    longest = max(len(_item_label(i, rubric)) for i in items)
+    longest = max(len(label) for label in item_labels)
     size = (
         min(18.0, max(6.0, 2.6 + 0.42 * n_cols + 0.08 * max(len(t) for t in trainees))),
         min(16.0, max(4.0, 1.6 + 0.28 * n_rows + 0.075 * longest)),
@@ -793,6 +904,7 @@ def cohort_heatmap(
         cmap = colormaps["RdBu"]
         norm = TwoSlopeNorm(vcenter=0.0, vmin=-reach, vmax=reach)
         bar_label = "Change in mean score, first to last session"
+        better, numbers = "blue", "changes"
     else:
         cmap = colormaps["viridis"]
         if scale is not None:
@@ -803,31 +915,52 @@ def cohort_heatmap(
             norm = Normalize(vmin=low, vmax=high if high > low else low + 1)
         what = "Mean score" if value == "mean" else "Mean score in the last session"
         bar_label = what + (f" (scale {scale[0]}–{scale[1]})" if scale is not None else "")
+        better, numbers = "brighter", "scores"
     image = ax.imshow(
-        np.ma.masked_invalid(matrix), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest"
+        np.ma.masked_invalid(shade), cmap=cmap, norm=norm, aspect="auto", interpolation="nearest"
     )
     image.set_gid("attune-heatmap")
     bar = figure.colorbar(image, ax=ax, shrink=0.9 if n_rows > 8 else 1.0, pad=0.02)
-    bar.set_label(bar_label)
+    # Before layout, the bar's height is a guess: the layout takes room for titles and labels.
+    room = 0.6 * _axes_size_points(figure, bar.ax)[1]
+    bar.set_label(_fit_label(bar_label, room, bar.ax.yaxis.label))
+    _literal(bar.ax.yaxis.label)
     if scale is not None and value != "change":
         bar.set_ticks(list(range(scale[0], scale[1] + 1)))
 
     width_pt, height_pt = _axes_size_points(figure, ax)
     column_pt, row_pt = width_pt / n_cols, height_pt / n_rows
     x_font, y_font = _fit_font(column_pt), _fit_font(row_pt)
-    ax.set_xticks(
-        range(n_cols), _thin_labels([_item_label(i, rubric) for i in items], column_pt, x_font)
-    )
+    ax.set_xticks(range(n_cols), _thin_labels(item_labels, column_pt, x_font))
     ax.set_yticks(range(n_rows), _thin_labels(trainees, row_pt, y_font))
+    _literal_ticks(ax.xaxis)
+    _literal_ticks(ax.yaxis)
     ax.tick_params(axis="x", labelrotation=90, labelsize=x_font)
     ax.tick_params(axis="y", labelsize=y_font)
     ax.tick_params(axis="both", length=2)
     ax.set_xlabel("Rubric item")
+    if any(risky):
+        note = ax.annotate(
+            "(risk): a higher score is worse. Its colours are reversed, so that\n"
+            f"{better} means better in every column; the numbers are the raw {numbers}.",
+            xy=(0.5, 0.0),
+            xycoords=ax.xaxis.label,
+            xytext=(0.0, -3.0),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=8.5,
+            color=palette.text,
+            gid="attune-heatmap-note",
+        )
+        _literal(note)
     ax.set_ylabel("Trainee")
     title = {"mean": "Mean score", "last": "Last session's score", "change": "Change in score"}
-    ax.set_title(
-        f"{title[value]} per trainee and item"
-        + (f" ({rubric.title})" if rubric is not None else "")
+    _literal(
+        ax.set_title(
+            f"{title[value]} per trainee and item"
+            + (f" ({rubric.title})" if rubric is not None else "")
+        )
     )
 
     cell_font = min(9.0, row_pt * 0.55, column_pt / 3.2)
@@ -847,7 +980,7 @@ def cohort_heatmap(
                     ha="center",
                     va="center",
                     fontsize=max(cell_font, 5.0),
-                    color=_readable_on(cmap(norm(number))),
+                    color=_readable_on(cmap(norm(shade[r, c]))),
                     gid="attune-cell-value",
                 )
     _style(figure, [ax, bar.ax], palette)
@@ -922,13 +1055,14 @@ def calibration_plot(
         ax.axhspan(i - 0.5, i + 0.5, color=palette.band, zorder=0, linewidth=0)
     ax.axvline(0.0, color=palette.muted, linewidth=1.0, zorder=1)
     colours = _qualitative(len(raters), palette.axes)
+    dots = []
     for k, rater in enumerate(raters):
         mine = rows.loc[rows["rater"] == rater]
         ys = np.array([item_row[str(i)] for i in mine["item_id"]], dtype="float64")
         ys += (k - (len(raters) - 1) / 2) * step if len(raters) > 1 else 0.0
         xs = mine["mean_deviation"].to_numpy(dtype="float64")
-        ax.hlines(ys, 0.0, xs, colors=colours[k], linewidth=1.0, alpha=0.7, zorder=2)
-        ax.scatter(
+        ax.hlines(ys, 0.0, xs, colors=colours[k], linewidth=1.0, zorder=2)
+        dot = ax.scatter(
             xs,
             ys,
             s=30,
@@ -940,6 +1074,7 @@ def calibration_plot(
             gid=f"attune-rater-{rater}",
             zorder=3,
         )
+        dots.append(dot)
     reach = float(np.nanmax(np.abs(rows["mean_deviation"].to_numpy(dtype="float64"))))
     reach = max(reach * 1.15, 0.5)
     ax.set_xlim(-reach, reach)
@@ -947,17 +1082,24 @@ def calibration_plot(
     _, height_pt = _axes_size_points(figure, ax)
     font = _fit_font(height_pt / len(items))
     ax.set_yticks(range(len(items)), [_item_label(i, rubric) for i in items])
+    _literal_ticks(ax.yaxis)
     ax.tick_params(axis="y", labelsize=font, length=0)
     ax.set_xlabel("Mean deviation from the other raters (score points; + scores higher)")
     ax.set_ylabel("Rubric item")
-    ax.set_title("Rater calibration" + (f" on {rubric.title}" if rubric is not None else ""))
-    ax.legend(
+    _literal(
+        ax.set_title("Rater calibration" + (f" on {rubric.title}" if rubric is not None else ""))
+    )
+    # Handles and labels are given, so that a rater whose name starts with "_" is listed too.
+    legend = ax.legend(
+        dots,
+        raters,
         title="Rater",
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
         borderaxespad=0.0,
         fontsize=9,
     )
+    _literal_legend(legend)
     _style(figure, [ax], palette)
     return figure
 
@@ -1106,6 +1248,7 @@ def agreement_plot(
     ax.set_ylim(n - 0.5, -0.5)
     _, height_pt = _axes_size_points(figure, ax)
     ax.set_yticks(range(n), labels)
+    _literal_ticks(ax.yaxis)
     ax.tick_params(axis="y", labelsize=_fit_font(height_pt / n), length=0)
     ax.set_xlabel("Agreement (κ, α or ICC; 1 = perfect, 0 = chance)")
     kinds_present = set(frame["kind"])
@@ -1117,8 +1260,9 @@ def agreement_plot(
     middles = [(a + b) / 2 for a, b in itertools.pairwise(bounds)]
     names = [name.replace(" ", "\n") for _, name in LANDIS_KOCH_BANDS]
     top.set_xticks(middles, names)
+    _literal_ticks(top.xaxis)
     top.tick_params(axis="x", length=0, labelsize=7.5)
     if with_ci.any() and point_only.any():
-        ax.legend(loc="lower right", fontsize=8)
+        _literal_legend(ax.legend(loc="lower right", fontsize=8))
     _style(figure, [ax], palette)
     return figure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import colorsys
 import itertools
 from collections.abc import Callable, Iterator
 
@@ -19,6 +20,7 @@ from matplotlib.collections import LineCollection, PathCollection
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
+from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from attune_jupyter import plots
@@ -553,7 +555,11 @@ def test_heatmap_last_session_and_change() -> None:
     assert data[0, 0] == pytest.approx(4.0 - 2.5)
     assert data[0, 1] == pytest.approx(5.0 - 1.0)
     assert data[1, 0] == pytest.approx(0.0)
-    assert change.axes[1].get_ylabel() == "Change in mean score, first to last session"
+    label = change.axes[1].yaxis.label
+    assert label.get_text().replace("\n", " ") == "Change in mean score, first to last session"
+    canvas = draw(change)  # the label is broken in two lines when the bar is short
+    box = label.get_window_extent(canvas.get_renderer())
+    assert box.y0 >= 0 and box.y1 <= canvas.get_width_height()[1]
     texts = sorted(t.get_text() for t in change.axes[0].texts)
     assert texts == ["+0.0", "+1.5", "+4.0"]
 
@@ -566,7 +572,9 @@ def test_heatmap_stays_readable_at_30_trainees_and_16_items() -> None:
     trainees = ax.get_yticklabels()
     items = ax.get_xticklabels()
     assert tick_texts(trainees) == [f"trainee-{t:03d}" for t in range(1, 31)]  # every one shown
-    assert tick_texts(items) == [item.label for item in RUBRIC.items]
+    assert tick_texts(items) == [
+        item.label + ("" if item.scale.higher_is_better else " (risk)") for item in RUBRIC.items
+    ]
     assert overlaps(trainees, canvas) == []
     assert overlaps(items, canvas) == []
     assert min(label.get_fontsize() for label in [*trainees, *items]) >= 6
@@ -804,3 +812,364 @@ def test_lines_and_dots_stand_out_from_the_background(theme: plots.Theme) -> Non
     ax = figure.axes[0]
     dots = [c for c in ax.collections if str(c.get_gid()).startswith("attune-rater-")]
     assert min(contrast(d.get_facecolor()[0], ax.get_facecolor()) for d in dots) >= 3.0
+
+
+# --------------------------------------------------------------------------------------------
+# Names from data are drawn as typed, never as mathtext
+# --------------------------------------------------------------------------------------------
+
+# Names a user might give, some malformed as mathtext ("$\frac$" made savefig raise).
+FRAC = "it $\\frac$ x"
+POWER = "sup $a^$"
+SUB = "$x_1$ Smith"
+UNDER = "_quiet ^b_"  # a leading "_" hides a name from an automatic legend
+
+
+def payload_rubric() -> Rubric:
+    data = RUBRIC.to_dict()
+    data["title"] = "Rubric $\\frac$ ^t_"
+    data["items"][0]["label"] = SUB  # compassion
+    data["items"][10]["label"] = POWER  # emotional-detachment, a risk item
+    return Rubric.from_dict(data)
+
+
+def payload_codebook() -> Codebook:
+    data = CODEBOOK.to_dict()
+    labels = {"attunement": FRAC, "rigidity": UNDER}
+    for code in data["codes"]:
+        code["label"] = labels.get(code["id"], code["label"])
+    return Codebook.from_dict(data)
+
+
+def payload_figures() -> dict[str, tuple[Figure, list[str]]]:
+    """Each plot drawn from names with "$", "\\frac", "^" and "_"; with the names it must show."""
+    turns = turns_frame({FRAC: ["therapist", "client", POWER]})
+    annotations = annotations_frame(
+        [
+            (FRAC, 0, "fam $x^2$.sub", SUB),
+            (FRAC, 2, "_hidden.code", UNDER),
+            (FRAC, 1, "fam $x^2$.other", UNDER),
+        ]
+    )
+    timeline = plots.session_timeline(annotations, turns)
+    one_coder = plots.session_timeline(annotations, turns, annotator=SUB)
+    coded = plots.session_timeline(
+        annotations_frame([(FRAC, 0, "attunement", POWER), (FRAC, 2, "rigidity", POWER)]),
+        turns,
+        codebook=payload_codebook(),
+    )
+
+    progress = progress_frame()
+    progress["trainee"] = progress["trainee"].replace({"ana": SUB})
+    progress["item_id"] = progress["item_id"].replace({"clarity": FRAC, "compassion": UNDER})
+    progress_ids = plots.progress_plot(progress, SUB)
+    progress_labels = plots.progress_plot(progress_frame(), "ana", rubric=payload_rubric())
+
+    scores = item_scores_frame(3, 12)
+    scores["trainee"] = scores["trainee"].replace({"trainee-001": POWER, "trainee-002": UNDER})
+    heatmap = plots.cohort_heatmap(scores, rubric=payload_rubric(), value="change")
+    scores["item_id"] = scores["item_id"].replace({"compassion": FRAC})
+    heatmap_ids = plots.cohort_heatmap(scores.assign(rubric_id="other"))
+
+    calibration = calibration_frame(3, 2)
+    calibration["rater"] = calibration["rater"].replace(
+        {"supervisor-a": POWER, "supervisor-b": UNDER, "supervisor-c": SUB}
+    )
+    calibration["item_id"] = calibration["item_id"].replace({"compassion": FRAC})
+    calibrated = plots.calibration_plot(calibration)
+    calibrated_rubric = plots.calibration_plot(calibration_frame(2, 2), rubric=payload_rubric())
+
+    report = report_frame()
+    report["label"] = report["label"].replace({"Rigid boundary": FRAC, "Clarity": POWER})
+    report.loc[report["id"] == "detachment.jargon", "label"] = None
+    report["id"] = report["id"].replace({"detachment.jargon": SUB})
+    agreement = plots.agreement_plot(report)
+
+    return {
+        "timeline": (
+            timeline,
+            [
+                f"Moments in session {FRAC}",
+                f"{SUB}: {POWER}",
+                f"{UNDER}: therapist",
+                "fam $x^2$",
+                "_hidden",
+            ],
+        ),
+        "timeline, one annotator": (one_coder, [f"Moments in session {FRAC}, coded by {SUB}"]),
+        "timeline, codebook": (
+            coded,
+            [FRAC, UNDER, f"Moments in session {FRAC}, coded by {POWER}"],
+        ),
+        "progress, ids": (progress_ids, [f"Progress of {SUB}", UNDER, FRAC]),
+        "progress, rubric": (
+            progress_labels,
+            [
+                f"Progress of ana on {payload_rubric().title}",
+                SUB,
+                f"{POWER} (risk: higher is worse)",
+            ],
+        ),
+        "heatmap, rubric": (
+            heatmap,
+            [
+                f"Change in score per trainee and item ({payload_rubric().title})",
+                POWER,
+                UNDER,
+                SUB,
+                f"{POWER} (risk)",
+            ],
+        ),
+        "heatmap, ids": (heatmap_ids, [FRAC, POWER, UNDER]),
+        "calibration, ids": (calibrated, [POWER, UNDER, SUB, FRAC]),
+        "calibration, rubric": (
+            calibrated_rubric,
+            [f"Rater calibration on {payload_rubric().title}"],
+        ),
+        "agreement": (agreement, [f"{FRAC} (κ)", f"{POWER} (ICC(2,1))", f"{SUB} (κ)"]),
+    }
+
+
+@pytest.fixture
+def mathtext_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The strings matplotlib parses as mathtext while the test runs."""
+    from matplotlib.mathtext import MathTextParser
+
+    parsed: list[str] = []
+    parse = MathTextParser.parse
+
+    def recording(self: MathTextParser, s: str, *args: object, **kwargs: object) -> object:
+        parsed.append(s)
+        return parse(self, s, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MathTextParser, "parse", recording)
+    return parsed
+
+
+def test_the_mathtext_spy_sees_a_text_drawn_as_maths(mathtext_parses: list[str]) -> None:
+    figure = Figure()
+    figure.text(0.5, 0.5, SUB)
+    draw(figure)
+    assert SUB in mathtext_parses
+
+
+def test_names_with_dollars_and_backslashes_are_drawn_as_typed(
+    mathtext_parses: list[str],
+) -> None:
+    for name, (figure, expected) in payload_figures().items():
+        png = figure._repr_png_()  # type: ignore[attr-defined]
+        assert png[:8] == b"\x89PNG\r\n\x1a\n", name
+        shown = [text.get_text() for text in shown_texts(figure)]
+        for text in expected:
+            assert text in shown, f"{name}: {text!r} is not drawn as typed (drawn: {shown})"
+    assert mathtext_parses == []
+
+
+def test_a_name_starting_with_an_underscore_is_in_the_legend() -> None:
+    figures = payload_figures()
+    calibration = figures["calibration, ids"][0]
+    assert legend_texts(calibration.axes[0]) == sorted([POWER, UNDER, SUB])
+    progress = figures["progress, ids"][0]
+    assert UNDER in legend_texts(progress.axes[0])
+
+
+# --------------------------------------------------------------------------------------------
+# Markers stand out from the background
+# --------------------------------------------------------------------------------------------
+
+
+def seen(colour: object, alpha: float | None, background: object) -> tuple[float, float, float]:
+    """The colour a user sees: ``colour`` over ``background``, with ``alpha`` when set.
+
+    As in matplotlib, an artist's alpha replaces the colour's own.
+    """
+    r, g, b, a = to_rgba(colour)  # type: ignore[arg-type]
+    a = a if alpha is None else alpha
+    back = to_rgba(background)  # type: ignore[arg-type]
+    return (
+        a * r + (1 - a) * back[0],
+        a * g + (1 - a) * back[1],
+        a * b + (1 - a) * back[2],
+    )
+
+
+def marker_contrasts(ax: Axes) -> list[tuple[str, float]]:
+    """For each marker drawn in ``ax`` or its legend: the best contrast of its fill or outline."""
+    background = ax.get_facecolor()
+    found: list[tuple[str, float]] = []
+    for dots in ax.collections:
+        if not isinstance(dots, PathCollection):
+            continue
+        widths = list(dots.get_linewidths()) or [0.0]
+        parts = [*dots.get_facecolors()]
+        if max(widths) > 0.5:
+            parts += [*dots.get_edgecolors()]
+        ratios = [contrast(seen(c, dots.get_alpha(), background), background) for c in parts]
+        found.append((str(dots.get_gid()), max(ratios)))
+    legend = ax.get_legend()
+    lines = [*ax.get_lines(), *(legend.legend_handles if legend is not None else [])]
+    for line in lines:
+        if not isinstance(line, Line2D) or line.get_marker() in (None, "None", "", " "):
+            continue
+        parts = [line.get_markerfacecolor()]
+        if line.get_markeredgewidth() > 0.5:
+            parts.append(line.get_markeredgecolor())
+        ratios = [
+            contrast(seen(c, line.get_alpha(), background), background)
+            for c in parts
+            if to_rgba(c)[3] > 0  # type: ignore[arg-type]
+        ]
+        found.append((f"{line.get_gid() or line.get_label()}", max(ratios)))
+    return found
+
+
+def miti_timeline(theme: plots.Theme) -> Figure:
+    from attune_jupyter.core.miti import miti_codebook
+
+    codebook = miti_codebook()
+    codes = [code.id for code in codebook.families()]
+    turns = turns_frame({"s1": ["client", "therapist"] * len(codes)})
+    rows = [("s1", 2 * i + 1, code, "sup-a") for i, code in enumerate(codes)]
+    annotations = annotations_frame(rows, pairs={i: 2 * i for i in range(len(codes))})
+    return plots.session_timeline(annotations, turns, codebook=codebook, theme=theme)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_miti_code_dot_stands_out_in_both_themes(theme: plots.Theme) -> None:
+    from attune_jupyter.core.miti import CONFRONT, EMPHASISING_AUTONOMY, miti_codebook
+
+    figure = miti_timeline(theme)
+    ax = figure.axes[0]
+    draw(figure)
+    contrasts = marker_contrasts(ax)
+    assert len(contrasts) >= 2 * 10 + 1  # ten families, their legend entries, the turn ticks
+    weak = [(name, round(ratio, 2)) for name, ratio in contrasts if ratio < 3.0]
+    assert weak == []
+    # the dots keep the codebook's colours, so they match the coding view
+    codebook = miti_codebook()
+    for code in (CONFRONT, EMPHASISING_AUTONOMY):
+        dots = collection(figure, f"attune-family-{code}")
+        assert tuple(dots.get_facecolor()[0]) == to_rgba(codebook.code(code).colour)
+    # the pair lines stand out too, in the family's hue
+    (pairs,) = [c for c in ax.collections if c.get_gid() == "attune-pairs"]
+    background = ax.get_facecolor()
+    for colour, code in zip(pairs.get_colors(), [c.id for c in codebook.families()], strict=True):
+        assert contrast(seen(colour, pairs.get_alpha(), background), background) >= 3.0
+        hue = colorsys.rgb_to_hls(*to_rgba(codebook.code(code).colour)[:3])[0]
+        assert colorsys.rgb_to_hls(*colour[:3])[0] == pytest.approx(hue, abs=0.02)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("name", list(PLOTTERS))
+def test_every_marker_stands_out_in_every_plot(name: str, theme: plots.Theme) -> None:
+    figure = PLOTTERS[name](theme=theme)
+    draw(figure)
+    weak = [(gid, round(r, 2)) for gid, r in marker_contrasts(figure.axes[0]) if r < 3.0]
+    assert weak == []
+
+
+# --------------------------------------------------------------------------------------------
+# Heatmap: risk items coloured so that colour means better or worse everywhere
+# --------------------------------------------------------------------------------------------
+
+
+def risk_scores() -> pd.DataFrame:
+    """Ana goes from 1 to 5 on both items, Ben from 5 to 1; one rater, two sessions."""
+    rows = [
+        (trainee, session, item, score)
+        for trainee, first, last in (("ana", 1, 5), ("ben", 5, 1))
+        for item in ("compassion", "emotional-detachment")
+        for session, score in ((1, first), (2, last))
+    ]
+    return pd.DataFrame(
+        {
+            "trainee": pd.Series([r[0] for r in rows], dtype="str"),
+            "session": pd.Series([r[1] for r in rows], dtype="int64"),
+            "transcript_id": pd.Series([f"{r[0]}-{r[1]}" for r in rows], dtype="str"),
+            "rater": pd.Series(["r1"] * len(rows), dtype="str"),
+            "rubric_id": pd.Series(["attune-default"] * len(rows), dtype="str"),
+            "item_id": pd.Series([r[2] for r in rows], dtype="str"),
+            "score": pd.Series([r[3] for r in rows], dtype="Float64"),
+        }
+    )
+
+
+def cell_colours(figure: Figure) -> dict[tuple[str, str], tuple[float, ...]]:
+    """(trainee, item label) -> the colour drawn in that cell."""
+    ax = figure.axes[0]
+    image = heatmap_image(figure)
+    drawn = image.to_rgba(image.get_array())
+    trainees = tick_texts(ax.get_yticklabels())
+    items = tick_texts(ax.get_xticklabels())
+    return {
+        (trainee, item): tuple(drawn[r, c])
+        for r, trainee in enumerate(trainees)
+        for c, item in enumerate(items)
+    }
+
+
+def cell_texts(figure: Figure) -> dict[tuple[str, str], str]:
+    ax = figure.axes[0]
+    trainees = tick_texts(ax.get_yticklabels())
+    items = tick_texts(ax.get_xticklabels())
+    texts = {}
+    for text in ax.texts:
+        if text.get_gid() == "attune-cell-value":
+            column, row = text.get_position()
+            texts[(trainees[int(row)], items[int(column)])] = text.get_text()
+    return texts
+
+
+def heatmap_note(figure: Figure) -> str | None:
+    notes = [t for t in figure.axes[0].texts if t.get_gid() == "attune-heatmap-note"]
+    return notes[0].get_text() if notes else None
+
+
+@pytest.mark.parametrize("value", ["last", "change"])
+def test_heatmap_colours_a_risk_item_so_that_colour_means_better_everywhere(value: str) -> None:
+    figure = plots.cohort_heatmap(risk_scores(), rubric=RUBRIC, value=value)  # type: ignore[arg-type]
+    care, risk = "Compassion", "Emotional detachment (risk)"
+    assert tick_texts(figure.axes[0].get_xticklabels()) == [care, risk]
+    colours = cell_colours(figure)
+    good, bad = colours[("ana", care)], colours[("ben", care)]
+    assert good != bad
+    # Ana's risk score rose to 5 (worse): the colour of Ben's low compassion; Ben's fell to 1.
+    assert colours[("ana", risk)] == bad
+    assert colours[("ben", risk)] == good
+    if value == "last":
+        assert luminance(good) > luminance(bad)  # brighter is better
+        expected = {"ana": "5.0", "ben": "1.0"}
+    else:
+        assert good[2] > good[0] and bad[0] > bad[2]  # blue is better, red worse
+        expected = {"ana": "+4.0", "ben": "-4.0"}
+    texts = cell_texts(figure)
+    for trainee, number in expected.items():  # the raw scores are written, not mirrored
+        assert texts[(trainee, risk)] == number
+        assert texts[(trainee, care)] == number
+    note = heatmap_note(figure)
+    assert note is not None
+    assert "(risk): a higher score is worse" in note and "reversed" in note
+    assert ("brighter" if value == "last" else "blue") + " means better" in note
+
+
+def test_heatmap_without_risk_items_or_rubric_colours_the_raw_score() -> None:
+    plain = plots.cohort_heatmap(risk_scores(), value="last")
+    colours = cell_colours(plain)
+    assert colours[("ana", "emotional-detachment")] == colours[("ana", "compassion")]
+    assert heatmap_note(plain) is None
+    assert "(risk)" not in " ".join(tick_texts(plain.axes[0].get_xticklabels()))
+    only_care = plots.cohort_heatmap(small_scores(), rubric=RUBRIC)
+    assert heatmap_note(only_care) is None
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_heatmap_risk_note_is_readable_and_fits(theme: plots.Theme) -> None:
+    figure = plots.cohort_heatmap(item_scores_frame(3, 16), rubric=RUBRIC, theme=theme)
+    assert_readable(figure)
+    canvas = draw(figure)
+    (note,) = [t for t in figure.axes[0].texts if t.get_gid() == "attune-heatmap-note"]
+    box = note.get_window_extent(canvas.get_renderer())
+    width, height = canvas.get_width_height()
+    assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width and box.y1 <= height
+    label = figure.axes[0].xaxis.label.get_window_extent(canvas.get_renderer())
+    assert box.y1 <= label.y0  # under the axis label
