@@ -2,11 +2,12 @@
 
 Issue 5's target: on 10 coders x 100,000 units, attune-jupyter's `krippendorff_alpha` is no slower
 than the `krippendorff` package (GPL-3; installed with the test extra, used here only as the
-baseline). The data: values 1..5 (nominal) and 1..7 (interval) with about 20% of the cells
-missing, seeded. Times are the median of REPEATS runs, taken in turns (baseline, then ours) so
-that a slow moment of the machine hits both; peak memory is measured with tracemalloc in
-separate runs, as the peak above what was allocated before the call. The script also prints both
-alphas, which must agree. It reports; it asserts nothing.
+baseline), at every level of measurement. The data: values 1..5 (nominal) and 1..7 (ordinal,
+interval, ratio) with about 20% of the cells missing, seeded. Times are the median of REPEATS
+runs, taken in turns (baseline, then ours) so that a slow moment of the machine hits both; peak
+memory is measured with tracemalloc in separate runs, as the peak above what was allocated
+before the call. The script also prints both alphas, which must agree. It reports; it asserts
+nothing.
 
 Usage: python benchmarks/bench_krippendorff.py [--coders 10] [--units 100000] [--repeats 7]
 """
@@ -66,7 +67,12 @@ def main() -> None:
         f"{'level':<10}{'package':>10}{'ours':>10}{'ratio':>8}"
         f"{'peak MB pkg':>13}{'ours':>7}  alpha (package / ours)"
     )
-    for level, values, seed in (("nominal", 5, 1), ("interval", 7, 2)):
+    for level, values, seed in (
+        ("nominal", 5, 1),
+        ("ordinal", 7, 3),
+        ("interval", 7, 2),
+        ("ratio", 7, 4),
+    ):
         data = reliability_data(args.coders, args.units, values, 0.2, seed)
 
         def package(data: np.ndarray = data, level: str = level) -> float:

@@ -1,7 +1,10 @@
 """Agreement statistics: how alike coders code moments and raters score sessions.
 
 Each statistic takes plain arrays and the store's frames alike, and returns plain numbers (frozen
-dataclasses) or a tidy frame:
+dataclasses) or a tidy frame. A long frame (one row per unit and coder, like the store's ratings
+frame) is read through keyword column names: ``cohens_kappa(frame, units="transcript_id",
+coders="rater", values="score")``, and the same for :func:`fleiss_kappa` and
+:func:`krippendorff_alpha` (``icc`` names them ``targets``, ``raters``, ``ratings``).
 
 - :func:`cohens_kappa`: two coders, nominal or ordered categories (weighted), with the asymptotic
   standard error and confidence interval.
@@ -23,8 +26,17 @@ code c* when any of their annotations with code c sits on t (the whole turn, a s
 pair answered by it, since a pair's ``turn_id`` is the therapist's response). The units are the
 turns of the transcripts each coder coded: a coder who has at least one annotation in a transcript
 said "not c" of every turn of it they did not code with c; a coder with no annotation in a
-transcript did not code it, and their value there is missing. Adjudicated annotations (the agreed
-code after a comparison) are consensus, not a coder's own judgement, and are left out.
+transcript did not code it, and their value there is missing. Only turns of the roles the coders
+annotated count (by default): when supervisors code therapist turns only, the client turns would
+otherwise all "agree" on "not coded". Adjudicated annotations (the agreed code after a
+comparison) are consensus, not a coder's own judgement, and are left out.
+
+Intervals that would mislead
+----------------------------
+Every interval stays within the range of its statistic (kappa's Wald interval is clipped to
+[-1, 1], ICC bounds to at most 1). In the report, a code that fewer than
+:data:`MIN_CODED_UNITS` turns received has its value but no interval, with a ``note`` saying
+why: the formulas would otherwise give a rare code a narrow interval it has not earned.
 
 Reference values (Krippendorff 2011, Fleiss' kappa on Wikipedia, SAS/STAT, Shrout and Fleiss
 1979) are reproduced in ``tests/unit/test_agreement.py``.
@@ -51,6 +63,7 @@ from attune_jupyter.core.transcript import ROLES
 __all__ = [
     "ICC_FORMS",
     "LANDIS_KOCH_BANDS",
+    "MIN_CODED_UNITS",
     "REPORT_COLUMNS",
     "AlphaResult",
     "FleissKappaResult",
@@ -93,8 +106,14 @@ REPORT_COLUMNS: Final = (
     "n_units",
     "n_raters",
     "band",
+    "note",
 )
 """Columns of :func:`agreement_report`, in order."""
+
+MIN_CODED_UNITS: Final = 5
+"""Fewest units (turns) that some annotator marked with a code for :func:`agreement_report` to
+give that code an interval: with fewer, the value is reported but the interval is NaN and the
+``note`` says why (a handful of marked turns cannot say how precise the value is)."""
 
 _LEVELS: Final = ("nominal", "ordinal", "interval", "ratio")
 _WEIGHTS: Final = (None, "linear", "quadratic")
@@ -106,6 +125,11 @@ _DENSE_VALUES: Final = 2048
 #: Bootstrap resamples for the alpha intervals of agreement_report, and their seed.
 _BOOTSTRAP: Final = 2000
 _SEED: Final = 20260511
+#: Largest share of bootstrap resamples without variation (alpha undefined) that still gives an
+#: interval: dropping more would leave only the resamples that happen to look precise.
+_BOOTSTRAP_MAX_UNDEFINED: Final = 0.01
+#: A variance below this is rounding noise around an exact 0.
+_NOISE: Final = 1e-14
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,6 +159,114 @@ def _label_of(index: pd.Index, position: int) -> str:
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
         return f"row {position}"
     return f"row {position} ({index[position]!r})"
+
+
+# --------------------------------------------------------------------------------------------
+# Long frames: one row per unit and coder
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Long:
+    """A long frame laid out units x coders: ``cells[u, c]`` the value coder c gave unit u."""
+
+    cells: npt.NDArray[Any]
+    units: pd.Index
+    coders: pd.Index
+    numeric: bool
+
+
+def _long_requested(
+    caller: str,
+    data: Any,
+    units: str | Sequence[str] | None,
+    coders: str | None,
+    values: str | None,
+) -> bool:
+    """Whether ``data`` is to be read as a long frame, refusing a half-given request."""
+    given = [name for name in (units, coders, values) if name is not None]
+    if not given:
+        return False
+    if len(given) != 3:
+        raise ValueError(
+            f"{caller}: give all of units, coders and values (the long frame's columns), or "
+            "none of them"
+        )
+    if not isinstance(data, pd.DataFrame):
+        raise ValueError(
+            f"{caller}: units, coders and values name columns of a long DataFrame (one row per "
+            f"unit and coder); got {type(data).__name__}"
+        )
+    return True
+
+
+def _long_frame(
+    caller: str,
+    frame: pd.DataFrame,
+    units: str | Sequence[str],
+    coders: str,
+    values: str,
+    *,
+    as_numbers: bool,
+) -> _Long:
+    """Lay a long frame out as units x coders, refusing missing columns and repeated pairs.
+
+    ``units`` may name several columns (``["transcript_id", "turn_id"]``): a unit is then one
+    combination of them. A missing value (NaN, None, ``<NA>``) in ``values`` is a coder who gave
+    that unit no value. Units and coders come sorted. With ``as_numbers``, numeric values come
+    as floats (NaN where missing); otherwise as they are (None where missing).
+    """
+    unit_columns = [units] if isinstance(units, str) else list(units)
+    if not unit_columns:
+        raise ValueError(f"{caller}: units names no column")
+    named = [*(("units", c) for c in unit_columns), ("coders", coders), ("values", values)]
+    for keyword, column in named:
+        if column not in frame.columns:
+            raise ValueError(
+                f"{caller}: {keyword}={column!r} is not a column of the frame (it has: "
+                f"{', '.join(map(str, frame.columns))})"
+            )
+    for column in (*unit_columns, coders):
+        empty = frame[column].isna().to_numpy()
+        if empty.any():
+            at = int(np.flatnonzero(empty)[0])
+            raise ValueError(
+                f"{caller}: column {column!r} is missing a value in {_label_of(frame.index, at)}"
+            )
+    unit_keys: pd.Series | pd.MultiIndex = (
+        frame[unit_columns[0]]
+        if len(unit_columns) == 1
+        else pd.MultiIndex.from_frame(frame[unit_columns])
+    )
+    unit_codes, unit_names = pd.factorize(unit_keys, sort=True)
+    unit_index = pd.Index(unit_names)
+    coder_codes, coder_names = pd.factorize(frame[coders], sort=True)
+    n_units, n_coders = len(unit_index), len(coder_names)
+    cells = unit_codes.astype(np.int64) * n_coders + coder_codes
+    twice = pd.Index(cells).duplicated()
+    if twice.any():
+        at = int(np.flatnonzero(twice)[0])
+        raise ValueError(
+            f"{caller}: coder {coder_names[coder_codes[at]]!r} has two rows for unit "
+            f"{unit_index[unit_codes[at]]!r}; give one value per unit and coder"
+        )
+    raw = frame[values]
+    numeric = pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw)
+    layout: npt.NDArray[Any]
+    if numeric and as_numbers:
+        layout = np.full(n_units * n_coders, np.nan)
+        layout[cells] = raw.to_numpy(np.float64, na_value=np.nan)
+    else:
+        layout = np.full(n_units * n_coders, None, dtype=object)
+        labels = np.array(raw.to_numpy(dtype=object), dtype=object, copy=True)
+        labels[pd.isna(raw).to_numpy()] = None
+        layout[cells] = labels
+    return _Long(
+        cells=layout.reshape(n_units, n_coders),
+        units=unit_index,
+        coders=pd.Index(coder_names),
+        numeric=numeric,
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -218,13 +350,19 @@ class KappaResult:
         The (weighted) kappa; NaN when both coders used a single category, so that chance
         agreement is complete and kappa is undefined.
     se:
-        The asymptotic standard error (Fleiss, Cohen and Everitt 1969; the ``ASE`` SAS reports),
-        used for the interval.
+        The asymptotic standard error (Fleiss, Cohen and Everitt 1969; the ``ASE`` SAS and
+        statsmodels report), used for the interval. It is exactly 0 in two cases, as in SAS and
+        statsmodels: perfect agreement (kappa 1), and a coder who used a single category
+        (kappa is then 0 whatever the other coder did). The interval then has no width, which
+        says nothing about precision: look at ``n`` and the table.
     ci_low, ci_high:
-        ``kappa -/+ z * se`` with ``z`` the normal quantile for the requested level.
+        The Wald interval ``kappa -/+ z * se`` (``z`` the normal quantile for the requested
+        level), clipped to [-1, 1], the range of kappa: near 1 with few units the unclipped
+        interval would claim values above 1.
     se_null, z, p_value:
         The standard error under "no agreement beyond chance", the test statistic
-        ``kappa / se_null`` and its two-sided p-value.
+        ``kappa / se_null`` and its two-sided p-value; ``z`` and ``p_value`` are NaN when
+        ``se_null`` is 0 (a coder used a single category).
     observed_agreement, expected_agreement:
         The (weighted) share of agreement observed and expected by chance.
     n:
@@ -264,8 +402,11 @@ def cohens_kappa(
     categories: Sequence[Hashable] | None = None,
     alpha: float = 0.05,
     nan_policy: NanPolicy = "raise",
+    units: str | Sequence[str] | None = None,
+    coders: str | None = None,
+    values: str | None = None,
 ) -> KappaResult:
-    """Cohen's kappa of two coders: from their labels, or from their agreement table.
+    """Cohen's kappa of two coders: from their labels, a long frame, or their agreement table.
 
     Parameters
     ----------
@@ -273,7 +414,9 @@ def cohens_kappa(
         Two sequences of labels of equal length, one per coder, position i of both being the
         same unit (lists, arrays, Series: numbers, strings or booleans). Or ``a`` alone: a
         square agreement table (array or DataFrame) of counts, rows the first coder's
-        categories and columns the second's, in the same order.
+        categories and columns the second's, in the same order. Or ``a`` alone, a long
+        DataFrame with one row per unit and coder, read through ``units``, ``coders`` and
+        ``values``.
     weights:
         ``None`` for kappa, ``"linear"`` (Cicchetti-Allison) or ``"quadratic"`` (Fleiss-Cohen)
         for weighted kappa. Weights count the steps between categories in their order, as
@@ -287,7 +430,13 @@ def cohens_kappa(
     nan_policy:
         What a missing label (None, NaN, ``<NA>``) does: ``"raise"`` (default) refuses it,
         naming the position; ``"omit"`` leaves out each pair with a missing label (``n``
-        counts the pairs kept).
+        counts the pairs kept). In a long frame, a unit one coder gave no value (no row, or a
+        missing value) is a missing label.
+    units, coders, values:
+        The columns of a long frame ``a`` (the store's ratings frame of one rubric item, for
+        example, with ``units="transcript_id", coders="rater", values="score"``): the unit
+        (one column or several, such as ``["transcript_id", "turn_id"]``), the coder (exactly
+        two coders), and the label. Coders are taken in sorted order, the first as ``a``.
 
     Returns
     -------
@@ -297,9 +446,10 @@ def cohens_kappa(
     ------
     ValueError
         For sequences of different lengths, a missing label (with ``nan_policy="raise"``), a
-        label outside ``categories``, no pair left, weighted kappa of unordered labels, or a
+        label outside ``categories``, no pair left, weighted kappa of unordered labels, a
         table that is not square or holds a negative, missing or fractional count (naming the
-        cell).
+        cell), or a long frame without a column named, with a coder giving one unit two rows,
+        or with other than two coders.
 
     Notes
     -----
@@ -311,11 +461,43 @@ def cohens_kappa(
     if weights not in _WEIGHTS:
         raise ValueError(f"weights must be None, 'linear' or 'quadratic', got {weights!r}")
     _check_nan_policy(nan_policy)
-    if b is None:
+    if _long_requested("cohens_kappa", a, units, coders, values):
+        if b is not None:
+            raise ValueError(
+                "cohens_kappa: give a long frame (with units, coders and values) or two label "
+                "sequences, not both"
+            )
+        assert units is not None and coders is not None and values is not None
+        first, second = _two_coders_of(a, units, coders, values, nan_policy)
+        table, names = _table_of_labels(first, second, categories, weights, "raise")
+    elif b is None:
         table, names = _agreement_table(a, categories)
     else:
         table, names = _table_of_labels(a, b, categories, weights, nan_policy)
     return _kappa_of_table(table, names, weights, alpha)
+
+
+def _two_coders_of(
+    frame: pd.DataFrame, units: str | Sequence[str], coders: str, values: str, nan_policy: str
+) -> tuple[pd.Series, pd.Series]:
+    """The two coders' labels of the units both labelled, from a long frame."""
+    long = _long_frame("cohens_kappa", frame, units, coders, values, as_numbers=False)
+    if len(long.coders) != 2:
+        raise ValueError(
+            f"cohens_kappa: Cohen's kappa compares two coders; the frame has "
+            f"{len(long.coders)} ({', '.join(map(repr, long.coders))}). Keep two coders' rows, "
+            "or use krippendorff_alpha or fleiss_kappa"
+        )
+    missing = pd.isna(pd.DataFrame(long.cells)).to_numpy()
+    if missing.any() and nan_policy == "raise":
+        at = np.argwhere(missing)[0]
+        raise ValueError(
+            f"cohens_kappa: unit {long.units[at[0]]!r} has no value from coder "
+            f"{long.coders[at[1]]!r}; pass nan_policy='omit' to leave out the units one coder "
+            "did not label"
+        )
+    both = ~missing.any(axis=1)
+    return pd.Series(long.cells[both, 0]), pd.Series(long.cells[both, 1])
 
 
 def _agreement_table(
@@ -476,8 +658,8 @@ def _kappa_of_table(
     with np.errstate(all="ignore"):
         result = inter_rater.cohens_kappa(table, wt=weights)
     kappa = float(result.kappa)
-    se = math.sqrt(max(float(result.var_kappa), 0.0))
-    se_null = math.sqrt(max(float(result.var_kappa0), 0.0))
+    se = _standard_error(float(result.var_kappa))
+    se_null = _standard_error(float(result.var_kappa0))
     half = _z(alpha) * se
     if se_null > 0:
         z = kappa / se_null
@@ -487,8 +669,8 @@ def _kappa_of_table(
     return KappaResult(
         kappa=kappa,
         se=se,
-        ci_low=kappa - half,
-        ci_high=kappa + half,
+        ci_low=max(kappa - half, -1.0),
+        ci_high=min(kappa + half, 1.0),
         se_null=se_null,
         z=z,
         p_value=p_value,
@@ -499,6 +681,11 @@ def _kappa_of_table(
         categories=names,
         alpha=alpha,
     )
+
+
+def _standard_error(variance: float) -> float:
+    """The square root of a variance, 0 for a variance that is rounding noise around 0."""
+    return math.sqrt(variance) if variance > _NOISE else 0.0
 
 
 # --------------------------------------------------------------------------------------------
@@ -534,8 +721,14 @@ class FleissKappaResult:
         return self.kappa
 
 
-def fleiss_kappa(counts: Any) -> FleissKappaResult:
-    """Fleiss' kappa from a subjects x categories table of counts.
+def fleiss_kappa(
+    counts: Any,
+    *,
+    units: str | Sequence[str] | None = None,
+    coders: str | None = None,
+    values: str | None = None,
+) -> FleissKappaResult:
+    """Fleiss' kappa from a subjects x categories table of counts, or from a long frame.
 
     Parameters
     ----------
@@ -544,7 +737,13 @@ def fleiss_kappa(counts: Any) -> FleissKappaResult:
         that subject in that category (an array or a DataFrame, whose row labels then name the
         subjects in messages). Every row must add up to the same number of raters, at least 2.
         To build it from subjects x raters labels, see
-        :func:`statsmodels.stats.inter_rater.aggregate_raters`.
+        :func:`statsmodels.stats.inter_rater.aggregate_raters`. Or a long DataFrame with one
+        row per subject and coder, read through ``units``, ``coders`` and ``values``.
+    units, coders, values:
+        The columns of a long frame ``counts``: the subject (one column or several), the
+        coder, and the category. A row with a missing category is no rating. The counts are
+        then the number of coders per subject and category; every subject still needs the same
+        number of ratings.
 
     Returns
     -------
@@ -555,15 +754,22 @@ def fleiss_kappa(counts: Any) -> FleissKappaResult:
     ValueError
         When the table is not two-dimensional or empty, or a row holds a missing, negative or
         fractional count, has fewer than 2 ratings, or adds up to a different number of
-        ratings than the other rows (naming the row).
+        ratings than the other rows (naming the row); or a long frame lacks a column named or
+        has two rows for one subject and coder.
     """
-    frame = counts if isinstance(counts, pd.DataFrame) else pd.DataFrame(_two_dimensional(counts))
+    if _long_requested("fleiss_kappa", counts, units, coders, values):
+        assert units is not None and coders is not None and values is not None
+        frame = _counts_of_long(counts, units, coders, values)
+    elif isinstance(counts, pd.DataFrame):
+        frame = counts
+    else:
+        frame = pd.DataFrame(_two_dimensional(counts))
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise ValueError("fleiss_kappa: the table has no subject (row) or no category (column)")
     table = _counts(frame, "fleiss_kappa")
     totals = table.sum(axis=1)
-    values, occurrences = np.unique(totals, return_counts=True)
-    usual = float(values[np.argmax(occurrences)])
+    sizes, occurrences = np.unique(totals, return_counts=True)
+    usual = float(sizes[np.argmax(occurrences)])
     odd = totals != usual
     if odd.any():
         i = int(np.flatnonzero(odd)[0])
@@ -590,6 +796,32 @@ def fleiss_kappa(counts: Any) -> FleissKappaResult:
         n_subjects=int(table.shape[0]),
         n_raters=int(usual),
         n_categories=int(table.shape[1]),
+    )
+
+
+def _counts_of_long(
+    frame: pd.DataFrame, units: str | Sequence[str], coders: str, values: str
+) -> pd.DataFrame:
+    """Subjects x categories counts of a long frame, rows named by subject."""
+    long = _long_frame("fleiss_kappa", frame, units, coders, values, as_numbers=False)
+    present = ~pd.isna(pd.DataFrame(long.cells)).to_numpy()
+    rated = present.any(axis=1)
+    unit_of, _ = np.nonzero(present)
+    labels = pd.Series(long.cells[present])
+    category, names = pd.factorize(labels, sort=False)
+    try:
+        order = np.argsort(np.asarray(names, dtype=object), kind="stable")
+    except TypeError:
+        order = np.arange(len(names))
+    position = np.empty(len(order), dtype=np.int64)
+    position[order] = np.arange(len(order))
+    rows = np.flatnonzero(rated)
+    row_of = np.full(len(long.units), -1, dtype=np.int64)
+    row_of[rows] = np.arange(len(rows))
+    table = np.zeros((len(rows), len(names)), dtype=np.int64)
+    np.add.at(table, (row_of[unit_of], position[category]), 1)
+    return pd.DataFrame(
+        table, index=long.units[rows], columns=pd.Index(np.asarray(names, dtype=object)[order])
     )
 
 
@@ -643,6 +875,10 @@ def krippendorff_alpha(
     reliability_data: Any,
     level: Level = "nominal",
     value_domain: Sequence[Any] | None = None,
+    *,
+    units: str | Sequence[str] | None = None,
+    coders: str | None = None,
+    values: str | None = None,
 ) -> AlphaResult:
     """Krippendorff's alpha of any number of coders, with missing values.
 
@@ -652,7 +888,8 @@ def krippendorff_alpha(
         Coders x units: one row per coder, one column per unit, NaN (or None, ``<NA>``) where a
         coder gave the unit no value. A numeric array, an array or nested list of labels
         (numbers, strings, booleans), or a DataFrame with coders as rows (``frame.T`` turns a
-        units x coders frame round).
+        units x coders frame round). Or a long DataFrame with one row per unit and coder, read
+        through ``units``, ``coders`` and ``values``.
     level:
         The level of measurement, which sets the difference function: ``"nominal"`` (any two
         different values differ by 1), ``"ordinal"`` (by how many values lie between them),
@@ -662,6 +899,12 @@ def krippendorff_alpha(
         The values a unit can take. For ``"ordinal"`` it gives their order, and is required
         when the values are labels rather than numbers. A value in the data outside the
         domain is an error. Values of the domain nobody used change nothing.
+    units, coders, values:
+        The columns of a long frame ``reliability_data`` (the store's ratings frame of one
+        rubric item, with ``units="transcript_id", coders="rater", values="score"``, for
+        example): the unit (one column or several, such as ``["transcript_id", "turn_id"]``),
+        the coder, and the value. A unit a coder has no row for, or a missing value, is a
+        missing value.
 
     Returns
     -------
@@ -673,7 +916,8 @@ def krippendorff_alpha(
         For an unknown level, data that are not two-dimensional, fewer than two coders
         (rows), labels at the interval or ratio level, ordinal labels without
         ``value_domain``, a value outside ``value_domain``, or a negative value at the ratio
-        level (naming the coder and unit).
+        level (naming the coder and unit); or a long frame lacking a column named, or with two
+        rows for one unit and coder.
 
     Notes
     -----
@@ -688,9 +932,21 @@ def krippendorff_alpha(
         raise ValueError(
             f"level must be 'nominal', 'ordinal', 'interval' or 'ratio', got {level!r}"
         )
-    data, coder_names, unit_names = _reliability_matrix(reliability_data)
-    codes, values = _value_codes(data, level, value_domain, coder_names, unit_names)
-    return _alpha(codes, values, level)
+    if _long_requested("krippendorff_alpha", reliability_data, units, coders, values):
+        assert units is not None and coders is not None and values is not None
+        long = _long_frame(
+            "krippendorff_alpha", reliability_data, units, coders, values, as_numbers=True
+        )
+        if len(long.coders) < 2:
+            raise ValueError(
+                f"krippendorff_alpha: the frame has {len(long.coders)} coder(s) "
+                f"({', '.join(map(repr, long.coders)) or 'none'}); agreement needs at least 2"
+            )
+        data, coder_names, unit_names = long.cells.T, long.coders, long.units
+    else:
+        data, coder_names, unit_names = _reliability_matrix(reliability_data)
+    codes, numbers = _value_codes(data, level, value_domain, coder_names, unit_names)
+    return _alpha(codes, numbers, level)
 
 
 def _reliability_matrix(data: Any) -> tuple[npt.NDArray[Any], pd.Index, pd.Index]:
@@ -704,7 +960,11 @@ def _reliability_matrix(data: Any) -> tuple[npt.NDArray[Any], pd.Index, pd.Index
         rows, columns = frame.index, frame.columns
     else:
         array = np.asarray(data)
-        if array.dtype.kind in "US":
+        if not isinstance(data, np.ndarray) and array.dtype.kind in "US":
+            # NumPy turns nested lists that mix numbers and labels (or NaN and labels) into
+            # text: keep each value as given.
+            array = np.asarray(data, dtype=object)
+        elif array.dtype.kind in "US":
             # A NumPy string array cannot hold NaN: np.asarray turned the missing values into
             # the text "nan".
             objects = array.astype(object)
@@ -762,9 +1022,10 @@ def _value_codes(
     numbers = _as_numbers(found)
     if numbers is None:
         if level in ("interval", "ratio"):
+            label = _first_label(found)
             raise ValueError(
                 f"krippendorff_alpha: {level} data must be numbers; found labels such as "
-                f"{_shown(found[0])} ({_where(codes, 0, coders, units)})"
+                f"{_shown(found[label])} ({_where(codes, label, coders, units)})"
             )
         if value_domain is None and level == "ordinal":
             raise ValueError(
@@ -815,16 +1076,25 @@ def _renumbered(codes: IntArray, position: npt.NDArray[np.integer[Any]]) -> IntA
     return table[codes]
 
 
+def _is_number(value: Any) -> bool:
+    """Whether a value is a number (booleans are labels)."""
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(
+        value, (bool, np.bool_)
+    )
+
+
 def _as_numbers(labels: npt.NDArray[Any]) -> FloatArray | None:
     """The labels as floats when every one is a number (booleans stay labels)."""
     if labels.dtype.kind in "fiu":
         return labels.astype(np.float64)
-    if all(
-        isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, (bool, np.bool_))
-        for v in labels
-    ):
+    if all(_is_number(v) for v in labels):
         return labels.astype(np.float64)
     return None
+
+
+def _first_label(found: npt.NDArray[Any]) -> int:
+    """The index of the first value that is not a number (the one a message should name)."""
+    return next(i for i, v in enumerate(found) if not _is_number(v))
 
 
 def _alpha(codes: IntArray, values: FloatArray | None, level: Level) -> AlphaResult:
@@ -1013,6 +1283,9 @@ def icc(
         as a random sample (one-way model); ICC(2,*) generalise to other raters (two-way
         random, absolute agreement); ICC(3,*) concern these raters only (two-way mixed,
         consistency). The ``k`` forms are the reliability of the mean of the k raters.
+        A form that is undefined (for example when every target got the same scores, so the
+        mean square between targets is 0) has ``icc``, ``ci_low`` and ``ci_high`` NaN. Interval
+        bounds never exceed 1, the largest value an ICC can take.
 
     Raises
     ------
@@ -1166,17 +1439,24 @@ def _icc_table(matrix: FloatArray, alpha: float) -> pd.DataFrame:
             (icc3k, float(f3), df_targets, df_error, *_average(f3_low, f3_high)),
         ]
     p_values = [p1, p3, p3, p1, p3, p3]
+    values = np.array([float(r[0]) for r in rows])
+    # An undefined ICC has no interval (not -inf); no ICC exceeds 1, nor does its interval.
+    defined = np.isfinite(values)
+    lows, highs = (
+        np.where(defined & np.isfinite(bound), np.minimum(bound, 1.0), np.nan)
+        for bound in (np.array([float(r[4]) for r in rows]), np.array([float(r[5]) for r in rows]))
+    )
     return pd.DataFrame(
         {
             "form": pd.Series(ICC_FORMS, dtype="str"),
             "description": pd.Series([d.format(k=k) for d in _ICC_DESCRIPTIONS], dtype="str"),
-            "icc": pd.Series([float(r[0]) for r in rows], dtype="float64"),
+            "icc": pd.Series(values, dtype="float64"),
             "f": pd.Series([r[1] for r in rows], dtype="float64"),
             "df1": pd.Series([r[2] for r in rows], dtype="int64"),
             "df2": pd.Series([r[3] for r in rows], dtype="int64"),
             "p_value": pd.Series(p_values, dtype="float64"),
-            "ci_low": pd.Series([float(r[4]) for r in rows], dtype="float64"),
-            "ci_high": pd.Series([float(r[5]) for r in rows], dtype="float64"),
+            "ci_low": pd.Series(lows, dtype="float64"),
+            "ci_high": pd.Series(highs, dtype="float64"),
             "n_targets": pd.Series([n] * 6, dtype="int64"),
             "n_raters": pd.Series([k] * 6, dtype="int64"),
         }
@@ -1220,6 +1500,9 @@ def _icc2_interval(
 # The agreement report
 # --------------------------------------------------------------------------------------------
 
+#: One row of the report: value, ci_low, ci_high, n_units, n_raters, note.
+_Row = tuple[float, float, float, int, int, str | None]
+
 
 def agreement_report(
     annotations: pd.DataFrame | None = None,
@@ -1229,7 +1512,7 @@ def agreement_report(
     annotators: Iterable[str] | None = None,
     raters: Iterable[str] | None = None,
     codes: Iterable[str] | None = None,
-    roles: Iterable[str] | None = None,
+    roles: Iterable[str] | str | None = None,
     rubric: Rubric | str | None = None,
     codebook: Codebook | None = None,
 ) -> pd.DataFrame:
@@ -1253,8 +1536,12 @@ def agreement_report(
         Report these codes, in this order (default: the codes used, in the codebook's order,
         else sorted).
     roles:
-        Count only turns of these roles, for example ``("therapist",)`` for codes that only
-        apply to the therapist's turns (turns of other roles would all agree on "not coded").
+        Which turns are units. By default (``None``) the turns of the roles that received at
+        least one annotation from the annotators compared: when supervisors code only
+        therapist turns, client turns (which no one would ever code, and so would all
+        "agree") are left out; this needs the turns frame's ``role`` column. A list such as
+        ``("therapist",)`` (or one role name) counts only turns of those roles; ``"all"``
+        counts every turn.
     rubric:
         Report only ratings on this rubric (a :class:`Rubric` gives item labels and order).
         Needed when the ratings are on several rubrics.
@@ -1266,27 +1553,41 @@ def agreement_report(
     pandas.DataFrame
         Columns :data:`REPORT_COLUMNS`: ``kind`` (``"code"`` or ``"item"``), ``id``, ``label``,
         ``statistic``, ``value``, ``ci_low``, ``ci_high`` (``float64``; NaN when not
-        computable), ``n_units`` and ``n_raters`` (``int64``) and ``band``
-        (:func:`landis_koch_band`, ``<NA>`` for NaN). Codes first, then items.
+        computable), ``n_units`` and ``n_raters`` (``int64``), ``band``
+        (:func:`landis_koch_band`, ``<NA>`` for NaN) and ``note`` (``str``: why a value or an
+        interval is missing, or which data were left out; ``<NA>`` when there is nothing to
+        say). Codes first, then items.
 
         *Codes.* Each code is a yes/no variable over turns. With exactly two annotators,
         ``statistic`` is ``"kappa"`` (Cohen's, over the turns of the transcripts both coded,
-        with its 95% asymptotic interval); with more, ``"alpha"`` (Krippendorff's nominal
-        alpha over the turns of the transcripts at least two coded, with a 95% percentile
-        bootstrap interval resampling turns, 2,000 resamples, fixed seed, so the same data
-        give the same report). ``n_units`` counts those turns, ``n_raters`` the annotators
-        compared. A code no one used on them has no variation: value NaN. Both intervals treat
-        turns as independent; turns of one session are not quite, so read them as a lower
-        bound on the uncertainty.
+        with its 95% asymptotic interval, clipped to [-1, 1]); with more, ``"alpha"``
+        (Krippendorff's nominal alpha over the turns of the transcripts at least two coded,
+        with a 95% percentile bootstrap interval resampling turns, 2,000 resamples, fixed seed,
+        so the same data give the same report). ``n_units`` counts those turns,
+        ``n_raters`` the annotators compared. A code no one used on them has no variation:
+        value NaN. Both intervals treat turns as independent; turns of one session are not
+        quite, so read them as a lower bound on the uncertainty.
 
-        *Items.* ``"icc2_1"``: ICC(2,1) over sessions (targets) x raters, with its 95%
-        interval, on the sessions every rater of the item scored (unscored items are
-        missing). When fewer than two sessions were scored by all raters, as when each
-        session is rated by two of several supervisors in turn, the two-way model does not
-        apply and the item reports ``"icc1_1"``: the one-way ICC(1,1), which treats each
-        session's raters as interchangeable, over the sessions with the most common number of
-        scores (at least 2). ``n_units`` counts the sessions used, ``n_raters`` the raters
-        among them.
+        Rare codes get no interval: when fewer than :data:`MIN_CODED_UNITS` (5) turns were
+        marked with the code by anyone (or fewer than 5 turns were left unmarked by someone),
+        the value is reported but ``ci_low`` and ``ci_high`` are NaN and ``note`` says
+        ``"too few coded units (n)"``: a handful of turns cannot show how precise the value
+        is, and the formulas would claim they do (a kappa of 1 with a zero-width interval
+        from one agreed turn). For the same reason kappa has no interval when one annotator
+        never used the code (kappa is 0 and its standard error exactly 0), and alpha none when
+        more than 1% of the bootstrap resamples have no variation (the rest would overstate
+        the precision).
+
+        *Items.* ICC over sessions (targets) x raters, with its 95% interval, on the design
+        that uses the most scores. ``"icc2_1"``: the two-way ICC(2,1) on the set of raters (at
+        least two) and the sessions all of them scored that together hold the most scores
+        (ties: more sessions, then more raters); an occasional extra rater on a few sessions
+        is left out rather than shrinking the item to those sessions. ``"icc1_1"``: the one-way
+        ICC(1,1), which treats each session's raters as interchangeable, over the sessions
+        with the most common number of scores (at least 2); chosen when it uses more scores,
+        as when each session is rated by two of several supervisors in turn. ``n_units``
+        counts the sessions used and ``n_raters`` the raters among them; ``note`` says how
+        many sessions with two or more scores were left out. Unscored items are missing.
 
     Raises
     ------
@@ -1322,7 +1623,7 @@ def _rows(
     ids: Sequence[str],
     labels: Sequence[str],
     statistics: Sequence[str],
-    values: Sequence[tuple[float, float, float, int, int]],
+    values: Sequence[_Row],
 ) -> pd.DataFrame:
     return pd.DataFrame(
         {
@@ -1335,6 +1636,7 @@ def _rows(
             "ci_high": pd.Series([v[2] for v in values], dtype="float64"),
             "n_units": pd.Series([v[3] for v in values], dtype="int64"),
             "n_raters": pd.Series([v[4] for v in values], dtype="int64"),
+            "note": pd.Series([v[5] for v in values], dtype="str"),
         }
     )
 
@@ -1359,7 +1661,7 @@ def _code_rows(
     turns: pd.DataFrame,
     annotators: Iterable[str] | None,
     codes: Iterable[str] | None,
-    roles: Iterable[str] | None,
+    roles: Iterable[str] | str | None,
     codebook: Codebook | None,
 ) -> pd.DataFrame:
     require_columns(
@@ -1368,9 +1670,16 @@ def _code_rows(
         "annotations",
         caller="agreement_report",
     )
+    wanted_roles = _roles(roles)
+    if roles is None and "role" not in turns.columns:
+        raise ValueError(
+            "agreement_report: the turns frame has no column 'role', which the default "
+            "roles=None needs to keep the roles that were annotated; add the column (see "
+            "turns_frame) or pass roles='all' to count every turn"
+        )
     require_columns(
         turns,
-        ("transcript_id", "turn_id", *(("role",) if roles is not None else ())),
+        ("transcript_id", "turn_id", *(("role",) if wanted_roles is not None else ())),
         "turns",
         caller="agreement_report",
     )
@@ -1385,13 +1694,19 @@ def _code_rows(
             "annotations=None to report rubric items only."
         )
     own = own.loc[own["annotator"].isin(names)]
-    wanted_roles = _roles(roles)
     code_ids = _code_list(own["code_id"], codes, codebook)
     labels = [
         codebook.code(c).label if codebook is not None and c in codebook else c for c in code_ids
     ]
 
-    unit_of, transcript_of_unit, role_ok, n_transcripts = _units(own, turns, wanted_roles)
+    unit_of, transcript_of_unit, n_transcripts = _units(own, turns)
+    if roles is None:
+        # The roles annotated: the roles of the turns the annotations sit on.
+        wanted_roles = pd.unique(turns["role"].to_numpy()[unit_of]).tolist()
+    if wanted_roles is None:
+        role_ok = np.ones(len(turns), dtype=bool)
+    else:
+        role_ok = turns["role"].isin(wanted_roles).to_numpy(dtype=bool)
     n_turns, n_coders = len(transcript_of_unit), len(names)
     coder_of = pd.Index(names).get_indexer(pd.Index(own["annotator"])).astype(np.int64)
     code_of = pd.Index(code_ids).get_indexer(pd.Index(own["code_id"])).astype(np.int64)
@@ -1412,49 +1727,89 @@ def _code_rows(
     keys, yes = np.unique(pairs, return_counts=True)
     code_of_pair, unit_of_pair = np.divmod(keys, n_turns)
     n_codes = len(code_ids)
-    values: list[tuple[float, float, float, int, int]] = []
+    nan = math.nan
+    values: list[_Row] = []
+    if n_units == 0:
+        empty: _Row = (nan, nan, nan, 0, n_compared, "no turn coded by two annotators")
+        statistic = "kappa" if n_coders == 2 else "alpha"
+        return _rows("code", code_ids, labels, [statistic] * n_codes, [empty] * n_codes)
     if n_coders == 2:
         marks = np.bincount(pairs // n_turns * 2 + coder, minlength=2 * n_codes).reshape(-1, 2)
         both = np.bincount(code_of_pair[yes == 2], minlength=n_codes)
         for c in range(n_codes):
             only_first, only_second = marks[c, 0] - both[c], marks[c, 1] - both[c]
             neither = n_units - only_first - only_second - both[c]
-            if n_units == 0:
-                values.append((math.nan, math.nan, math.nan, 0, n_compared))
-                continue
             table = np.array([[neither, only_second], [only_first, both[c]]], dtype=np.float64)
             result = _kappa_of_table(table, (False, True), None, 0.05)
-            values.append((result.kappa, result.ci_low, result.ci_high, n_units, n_compared))
+            marked = int(only_first + only_second + both[c])
+            note = _rare_code_note(marked, n_units - int(both[c]))
+            for j in range(2) if note is None else ():
+                # One coder's labels do not vary: kappa is 0 and its standard error exactly 0.
+                if marks[c, j] == 0:
+                    note = f"{names[j]!r} never used this code: no interval"
+                elif marks[c, j] == n_units:
+                    note = f"{names[j]!r} marked every turn with this code: no interval"
+                if note is not None:
+                    break
+            value, low, high = result.kappa, result.ci_low, result.ci_high
+            if note is not None:
+                low, high = nan, nan
+            values.append((value, low, high, n_units, n_compared, note))
         return _rows("code", code_ids, labels, ["kappa"] * n_codes, values)
     bounds = np.searchsorted(code_of_pair, np.arange(n_codes + 1))
     m_usable = m[usable]
     rng = np.random.default_rng(_SEED)
     for c in range(n_codes):
         here = slice(bounds[c], bounds[c + 1])
-        value, low, high = _binary_alpha_with_interval(
-            yes[here], m[unit_of_pair[here]], m_usable, rng
-        )
-        values.append((value, low, high, n_units, n_compared))
+        m_yes = m[unit_of_pair[here]]
+        marked = bounds[c + 1] - bounds[c]
+        everyone = int((yes[here] == m_yes).sum())
+        note = _rare_code_note(int(marked), n_units - everyone)
+        # Every code with a value draws its resamples, even one that gets no interval, so that
+        # the other codes' intervals do not depend on whether a rare code has one.
+        value, low, high, undefined = _binary_alpha_with_interval(yes[here], m_yes, m_usable, rng)
+        if note is None and undefined > _BOOTSTRAP_MAX_UNDEFINED:
+            note = f"no interval: {undefined:.0%} of bootstrap resamples had no variation"
+        if note is not None:
+            low, high = nan, nan
+        values.append((value, low, high, n_units, n_compared, note))
     return _rows("code", code_ids, labels, ["alpha"] * n_codes, values)
 
 
-def _roles(roles: Iterable[str] | None) -> list[str] | None:
-    if roles is None:
+def _rare_code_note(marked: int, unmarked: int) -> str | None:
+    """Why a code gets no interval: too few turns marked (or left unmarked) with it.
+
+    ``marked``: units some coder marked with the code; ``unmarked``: units some coder did not.
+    """
+    if marked == 0:
+        return "no annotator used this code on these turns"
+    if unmarked == 0:
+        return "every annotator marked every turn with this code"
+    if marked < MIN_CODED_UNITS:
+        return f"too few coded units ({marked})"
+    if unmarked < MIN_CODED_UNITS:
+        return f"too few turns left uncoded ({unmarked})"
+    return None
+
+
+def _roles(roles: Iterable[str] | str | None) -> list[str] | None:
+    """The roles asked for; None for every turn (``"all"``) and for the default (decided
+    later, from the annotations)."""
+    if roles is None or (isinstance(roles, str) and roles == "all"):
         return None
-    chosen = list(roles)
+    chosen = [roles] if isinstance(roles, str) else list(roles)
     unknown = [r for r in chosen if r not in ROLES]
     if unknown or not chosen:
         raise ValueError(
-            f"agreement_report: roles must name some of {', '.join(ROLES)}; got {chosen!r}"
+            f"agreement_report: roles must name some of {', '.join(ROLES)} (or be 'all'); got "
+            f"{chosen!r}"
         )
     return chosen
 
 
-def _units(
-    annotations: pd.DataFrame, turns: pd.DataFrame, roles: list[str] | None
-) -> tuple[IntArray, IntArray, npt.NDArray[np.bool_], int]:
-    """Each annotation's unit (turn) index, each unit's transcript index, whether its role is
-    wanted, and the number of transcripts."""
+def _units(annotations: pd.DataFrame, turns: pd.DataFrame) -> tuple[IntArray, IntArray, int]:
+    """Each annotation's unit (turn) index, each unit's transcript index, and the number of
+    transcripts."""
     n_turns = len(turns)
     transcripts, transcript_names = pd.factorize(
         pd.concat([turns["transcript_id"], annotations["transcript_id"]], ignore_index=True)
@@ -1482,12 +1837,8 @@ def _units(
             f"agreement_report: {label} is on turn {row['turn_id']!r} of transcript "
             f"{row['transcript_id']!r}, which the turns frame does not have"
         )
-    if roles is None:
-        role_ok = np.ones(n_turns, dtype=bool)
-    else:
-        role_ok = turns["role"].isin(roles).to_numpy(dtype=bool)
     transcript_of_unit = transcripts[:n_turns].astype(np.int64)
-    return unit_of, transcript_of_unit, role_ok, len(transcript_names)
+    return unit_of, transcript_of_unit, len(transcript_names)
 
 
 def _code_list(
@@ -1529,8 +1880,9 @@ def _binary_alpha(yes: IntArray, m_yes: IntArray, n: float) -> float:
 
 def _binary_alpha_with_interval(
     yes: IntArray, m_yes: IntArray, m_units: IntArray, rng: np.random.Generator
-) -> tuple[float, float, float]:
-    """Alpha of a yes/no code and a percentile bootstrap interval, resampling units.
+) -> tuple[float, float, float, float]:
+    """Alpha of a yes/no code, a percentile bootstrap interval resampling units, and the share
+    of resamples in which alpha was undefined (no variation), left out of the interval.
 
     A unit matters only through its pattern (values m_u, yes n_1u), and there are few patterns,
     so resampling units is drawing pattern counts from a multinomial: exact and fast.
@@ -1538,7 +1890,7 @@ def _binary_alpha_with_interval(
     n = float(m_units.sum())
     value = _binary_alpha(yes, m_yes, n)
     if math.isnan(value):
-        return value, math.nan, math.nan
+        return value, math.nan, math.nan, math.nan
     size = int(m_units.max()) + 1
     pattern = np.bincount(m_yes * size + yes, minlength=size * size)
     # Units where nobody said yes: pattern (m, 0).
@@ -1554,11 +1906,12 @@ def _binary_alpha_with_interval(
     no_b = n_b - yes_b
     with np.errstate(divide="ignore", invalid="ignore"):
         alphas = 1.0 - (n_b - 1.0) * o_b / (yes_b * no_b)
-    alphas = alphas[np.isfinite(alphas)]
-    if len(alphas) == 0:
-        return value, math.nan, math.nan
-    low, high = np.quantile(alphas, [0.025, 0.975])
-    return value, float(low), float(high)
+    defined = np.isfinite(alphas)
+    undefined = 1.0 - float(defined.mean())
+    if not defined.any():
+        return value, math.nan, math.nan, undefined
+    low, high = np.quantile(alphas[defined], [0.025, 0.975])
+    return value, float(low), float(high), undefined
 
 
 def _item_rows(
@@ -1610,7 +1963,7 @@ def _item_rows(
             f"{frame['item_id'].iloc[at]!r} of transcript {frame['transcript_id'].iloc[at]!r} "
             "twice"
         )
-    values: list[tuple[float, float, float, int, int]] = []
+    values: list[_Row] = []
     statistics: list[str] = []
     order = np.argsort(item_index, kind="stable")
     bounds = np.searchsorted(item_index[order], np.arange(len(items) + 1))
@@ -1626,43 +1979,131 @@ def _item_rows(
 
 def _item_icc(
     targets: npt.NDArray[np.intp], raters: npt.NDArray[np.intp], scores: FloatArray
-) -> tuple[str, tuple[float, float, float, int, int]]:
-    """ICC(2,1) on the targets every rater scored; ICC(1,1) when raters are not crossed."""
+) -> tuple[str, _Row]:
+    """The ICC of one item on the design that uses the most scores (agreement_report)."""
     target_ids, target_index = np.unique(targets, return_inverse=True)
     rater_ids, rater_index = np.unique(raters, return_inverse=True)
-    n, k = len(target_ids), len(rater_ids)
-    matrix = np.full((n, k), np.nan)
+    matrix = np.full((len(target_ids), len(rater_ids)), np.nan)
     matrix[target_index, rater_index] = scores
-    counts = (~np.isnan(matrix)).sum(axis=1)
-    complete = counts == k
+    present = ~np.isnan(matrix)
+    counts = present.sum(axis=1)
+    compared = counts >= 2
+    n_compared = int(compared.sum())
     nan = math.nan
-    if k >= 2 and complete.sum() >= 2:
-        table = _icc_table(matrix[complete], 0.05)
+
+    # Two-way: the largest block of raters x sessions with every score present.
+    crossed = _largest_crossed_block(present)
+    two_way_scores = int(crossed[0].sum() * crossed[1].sum()) if crossed is not None else 0
+    # One-way: the sessions with the most common number of scores (the larger on a tie).
+    sizes, how_often = np.unique(counts[compared], return_counts=True)
+    one_way_scores, size = 0, 0
+    if len(sizes) and how_often.max() >= 2:
+        size = int(sizes[np.flatnonzero(how_often == how_often.max())[-1]])
+        one_way_scores = size * int(how_often.max())
+
+    if crossed is not None and two_way_scores >= one_way_scores:
+        sessions, chosen_raters = crossed
+        table = _icc_table(matrix[np.ix_(sessions, chosen_raters)], 0.05)
         row = table.iloc[1]
+        used = int(sessions.sum())
         return "icc2_1", (
             float(row["icc"]),
             float(row["ci_low"]),
             float(row["ci_high"]),
-            int(complete.sum()),
-            k,
+            used,
+            int(chosen_raters.sum()),
+            _left_out_note(used, n_compared),
         )
-    sizes, how_often = np.unique(counts[counts >= 2], return_counts=True)
-    if len(sizes) == 0:
-        return "icc2_1", (nan, nan, nan, int(complete.sum()), k)
-    size = int(sizes[np.flatnonzero(how_often == how_often.max())[-1]])
-    chosen = counts == size
-    if chosen.sum() < 2:
-        return "icc1_1", (nan, nan, nan, int(chosen.sum()), size)
-    # One-way: each target's scores in any order (rater identity plays no part).
-    picked = matrix[chosen]
-    packed = np.sort(picked, axis=1)[:, :size]
-    table = _icc_table(packed, 0.05)
-    row = table.iloc[0]
-    used_raters = int((~np.isnan(picked)).any(axis=0).sum())
-    return "icc1_1", (
-        float(row["icc"]),
-        float(row["ci_low"]),
-        float(row["ci_high"]),
-        int(chosen.sum()),
-        used_raters,
-    )
+    if one_way_scores:
+        chosen = counts == size
+        picked = matrix[chosen]
+        # One-way: each target's scores in any order (rater identity plays no part).
+        packed = np.sort(picked, axis=1)[:, :size]
+        table = _icc_table(packed, 0.05)
+        row = table.iloc[0]
+        used = int(chosen.sum())
+        return "icc1_1", (
+            float(row["icc"]),
+            float(row["ci_low"]),
+            float(row["ci_high"]),
+            used,
+            int((~np.isnan(picked)).any(axis=0).sum()),
+            _left_out_note(used, n_compared),
+        )
+    note = "fewer than 2 sessions scored by 2 or more raters"
+    return "icc2_1", (nan, nan, nan, n_compared, int(present.any(axis=0).sum()), note)
+
+
+def _left_out_note(used: int, compared: int) -> str | None:
+    if used == compared:
+        return None
+    return f"{compared - used} of {compared} sessions with 2 or more scores left out"
+
+
+#: Rater sets _largest_crossed_block tries at most (beyond the raters' pairs and the sets of
+#: raters that scored a session): intersections of those sets are added until this many.
+_MAX_RATER_SETS: Final = 2048
+
+
+def _largest_crossed_block(
+    present: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None:
+    """The sessions and the raters (at least 2 of each) of the complete block with the most
+    scores: a set of raters and the sessions every one of them scored. Ties go to more
+    sessions, then more raters, then raters earlier in order.
+
+    The best set of raters is the intersection of the rater sets of the sessions it covers, so
+    the candidates are the sets of raters that scored a session, their intersections, and
+    every pair of raters (which covers the common case cheaply however many sets there are).
+    """
+    k = present.shape[1]
+    rows = present[present.sum(axis=1) >= 2]
+    if len(rows) < 2:
+        return None
+    patterns, pattern_counts = _unique_rows(rows)
+    first, second = np.triu_indices(k, 1)
+    pairs = np.zeros((len(first), k), dtype=bool)
+    pairs[np.arange(len(first)), first] = True
+    pairs[np.arange(len(first)), second] = True
+    candidates, _ = _unique_rows(np.vstack([patterns, pairs]))
+    frontier = patterns
+    while len(frontier) and len(candidates) < _MAX_RATER_SETS:
+        budget = max(1, _MAX_RATER_SETS // max(len(patterns), 1))
+        meets = (frontier[:budget, None, :] & patterns[None, :, :]).reshape(-1, k)
+        meets, _ = _unique_rows(meets[meets.sum(axis=1) >= 2])
+        known = {row.tobytes() for row in candidates}
+        fresh = np.array([row.tobytes() not in known for row in meets], dtype=bool)
+        frontier = meets[fresh]
+        candidates = np.vstack([candidates, frontier])
+    sizes = candidates.sum(axis=1)
+    # covers[p, c]: pattern p holds every rater of candidate c.
+    covers = (patterns.astype(np.float32) @ candidates.T.astype(np.float32)) == sizes[None, :]
+    sessions = pattern_counts @ covers
+    scores = sessions * sizes
+    ok = sessions >= 2
+    if not ok.any():
+        return None
+    # Highest scores, then sessions, then raters; then raters earliest in order.
+    order = np.lexsort((*candidates.T[::-1], sizes, sessions, scores))
+    order = order[ok[order]]
+    best: npt.NDArray[np.bool_] = candidates[order[-1]]
+    sessions_of_best = np.asarray(present[:, best].all(axis=1), dtype=bool)
+    return sessions_of_best, best
+
+
+def _unique_rows(
+    rows: npt.NDArray[np.bool_],
+) -> tuple[npt.NDArray[np.bool_], IntArray]:
+    """The distinct rows of a boolean matrix and how often each occurs (rows in a fixed order).
+
+    Up to 62 columns a row is a bit mask, and the masks are unique integers: much faster than
+    ``np.unique(axis=0)``, which the wider case uses.
+    """
+    k = rows.shape[1]
+    if k > 62:
+        found, counts = np.unique(rows, axis=0, return_counts=True)
+        return np.asarray(found, dtype=bool), np.asarray(counts, dtype=np.int64)
+    bits = np.left_shift(np.int64(1), np.arange(k, dtype=np.int64))
+    masks, counts = np.unique(rows.astype(np.int64) @ bits, return_counts=True)
+    decoded = (masks[:, None] & bits[None, :]) != 0
+    return decoded, np.asarray(counts, dtype=np.int64)

@@ -31,6 +31,9 @@ from attune_jupyter.agreement import (
     krippendorff_alpha,
     landis_koch_band,
 )
+from attune_jupyter.core.annotation import Annotation
+from attune_jupyter.core.rating import ItemRating, SessionRating
+from attune_jupyter.store.base import annotations_frame, ratings_frame
 
 NA = np.nan
 
@@ -390,6 +393,35 @@ def test_perfect_agreement_gives_kappa_1_with_a_zero_width_interval() -> None:
     assert result.ci_low == pytest.approx(1.0) and result.ci_high == pytest.approx(1.0)
 
 
+def test_a_kappa_interval_is_clipped_to_minus_1_to_1() -> None:
+    # 18 agreed "1"s, one agreed "0", one disagreement: kappa 0.643, Wald interval 0.006 to
+    # 1.280 before clipping.
+    result = cohens_kappa([1] * 18 + [0, 0], [1] * 18 + [0, 1])
+    oracle = inter_rater.cohens_kappa(np.array([[1, 1], [0, 18]]))
+    assert result.kappa == pytest.approx(0.6428571, abs=1e-7)
+    assert result.ci_low == pytest.approx(oracle.kappa_low, rel=1e-12)
+    assert oracle.kappa_upp > 1.2 and result.ci_high == 1.0
+    # Far below agreement, the interval stops at -1.
+    worst = cohens_kappa([0, 1] * 3, [1, 0] * 3, alpha=0.001)
+    assert worst.kappa == -1.0 and worst.ci_low == -1.0
+
+
+def test_kappa_of_a_coder_who_used_one_category_has_a_zero_standard_error() -> None:
+    # kappa is 0 whatever the other coder did, and the Fleiss-Cohen-Everitt variance is exactly
+    # 0, as statsmodels (and SAS, same formula) report: the interval has no width. The test of
+    # "no agreement beyond chance" is undefined (0 / 0), not a p-value of 1.
+    result = cohens_kappa([True, False, True], [True, True, True])
+    with warnings.catch_warnings():
+        # statsmodels takes the square root of a variance of -3e-16 (rounding noise around 0).
+        warnings.simplefilter("ignore", RuntimeWarning)
+        oracle = inter_rater.cohens_kappa(np.array([[0, 1], [0, 2]]))
+    assert result.kappa == 0.0 and oracle.kappa == 0.0
+    assert result.se == 0.0 and oracle.var_kappa == pytest.approx(0.0, abs=1e-12)
+    assert (result.ci_low, result.ci_high) == (0.0, 0.0)
+    assert result.se_null == 0.0
+    assert math.isnan(result.z) and math.isnan(result.p_value)
+
+
 def test_kappa_of_labels_with_missing_values_omitted() -> None:
     result = cohens_kappa(["a", "b", None, "a"], ["a", "b", "b", np.nan], nan_policy="omit")
     assert result.n == 2 and result.kappa == 1.0
@@ -435,6 +467,18 @@ def test_icc_of_raters_in_perfect_agreement() -> None:
     table = icc([[1, 1], [2, 2], [4, 4]])
     assert table["icc"].tolist() == [1.0] * 6
     assert table["ci_low"].tolist() == [1.0] * 6 and table["ci_high"].tolist() == [1.0] * 6
+
+
+def test_an_undefined_icc_has_no_interval_rather_than_minus_infinity() -> None:
+    # Every target got the same scores (1 then 2): no variation between targets, so the mean
+    # square between them is 0 and ICC(1,k), ICC(3,1), ICC(3,k) are 0 / 0.
+    table = icc([[1, 2], [1, 2], [1, 2]]).set_index("form")
+    for form in ("ICC(1,k)", "ICC(3,1)", "ICC(3,k)"):
+        assert math.isnan(table.loc[form, "icc"])
+        assert math.isnan(table.loc[form, "ci_low"]) and math.isnan(table.loc[form, "ci_high"])
+    bounds = table[["ci_low", "ci_high"]].to_numpy()
+    assert not np.isinf(bounds).any()
+    assert (bounds[~np.isnan(bounds)] <= 1).all()
 
 
 def test_icc_omits_incomplete_targets() -> None:
@@ -518,6 +562,10 @@ def test_landis_koch_band_of_nan_and_of_a_series() -> None:
         ),
         (lambda: krippendorff_alpha(EXAMPLE_B, "ordinal"), "ordinal labels need their order"),
         (
+            lambda: krippendorff_alpha([[1, 2], [1, "x"]], "interval"),
+            r"found labels such as 'x' \(coder 1, unit 1\)",
+        ),
+        (
             lambda: krippendorff_alpha(EXAMPLE_C, value_domain=[1, 2, 3, 4]),
             r"5 \(coder 1, unit 9\) is not in value_domain",
         ),
@@ -580,3 +628,204 @@ def test_icc_with_too_few_complete_targets_says_how_many_were_left_out() -> None
 def test_landis_koch_refuses_a_value_above_1() -> None:
     with pytest.raises(ValueError, match="at most 1"):
         landis_koch_band(1.2)
+
+
+# --------------------------------------------------------------------------------------------
+# Long frames: the store's ratings and annotations
+# --------------------------------------------------------------------------------------------
+
+T0 = pd.Timestamp("2026-03-02 10:00", tz="UTC").to_pydatetime()
+
+# Three raters score compassion and clarity on six sessions (sessions x raters); kim left
+# clarity unrated on s6.
+COMPASSION = [[2, 3, 2], [4, 4, 5], [5, 4, 5], [1, 2, 1], [3, 3, 4], [4, 5, 4]]
+CLARITY = [[3, 3, 2], [4, 2, 4], [4, 5, 5], [2, 1, 2], [5, 5, 4], [3, NA, 3]]
+RATERS = ["kim", "lee", "sam"]
+
+
+def _store_ratings() -> pd.DataFrame:
+    return ratings_frame(
+        [
+            SessionRating(
+                transcript_id=f"s{i + 1}",
+                rubric_id="attune-default",
+                rubric_version=1,
+                rater=rater,
+                items=(
+                    ItemRating("compassion", COMPASSION[i][j]),
+                    ItemRating(
+                        "clarity", None if math.isnan(CLARITY[i][j]) else int(CLARITY[i][j])
+                    ),
+                ),
+                updated=T0,
+            )
+            for i in range(6)
+            for j, rater in enumerate(RATERS)
+        ]
+    )
+
+
+def _item(ratings: pd.DataFrame, item: str) -> pd.DataFrame:
+    return ratings.loc[ratings["item_id"] == item]
+
+
+LONG = {"units": "transcript_id", "coders": "rater", "values": "score"}
+
+
+@pytest.mark.parametrize("level", ["nominal", "ordinal", "interval", "ratio"])
+def test_alpha_of_the_store_ratings_frame(level: Any) -> None:
+    ratings = _store_ratings()
+    for item, wide in (("compassion", COMPASSION), ("clarity", CLARITY)):
+        ours = krippendorff_alpha(_item(ratings, item), level, **LONG)
+        coders_by_units = np.array(wide, dtype=float).T
+        assert ours == krippendorff_alpha(coders_by_units, level)
+        assert ours.alpha == pytest.approx(
+            krippendorff.alpha(coders_by_units, level_of_measurement=level), abs=1e-12
+        )
+        assert ours.n_coders == 3
+
+
+def test_weighted_kappa_of_two_raters_in_the_store_ratings_frame() -> None:
+    ratings = _store_ratings()
+    two = _item(ratings, "compassion").loc[lambda f: f["rater"].isin(["kim", "sam"])]
+    ours = cohens_kappa(two, weights="quadratic", categories=[1, 2, 3, 4, 5], **LONG)
+    by_hand = cohens_kappa(
+        [row[0] for row in COMPASSION],
+        [row[2] for row in COMPASSION],
+        weights="quadratic",
+        categories=[1, 2, 3, 4, 5],
+    )
+    assert ours == by_hand
+    assert ours.kappa == pytest.approx(
+        cohen_kappa_score(
+            [row[0] for row in COMPASSION],
+            [row[2] for row in COMPASSION],
+            weights="quadratic",
+            labels=[1, 2, 3, 4, 5],
+        )
+    )
+    # lee has no clarity score for s6: refused by default, left out on request.
+    pair = _item(ratings, "clarity").loc[lambda f: f["rater"].isin(["kim", "lee"])]
+    with pytest.raises(
+        ValueError, match=r"unit 's6' has no value from coder 'lee'; pass nan_policy='omit'"
+    ):
+        cohens_kappa(pair, **LONG)
+    omitted = cohens_kappa(pair, nan_policy="omit", **LONG)
+    assert omitted.n == 5
+    assert omitted.kappa == pytest.approx(
+        cohens_kappa([r[0] for r in CLARITY[:5]], [r[1] for r in CLARITY[:5]]).kappa
+    )
+    # Labels keep their type: the store's scores are whole numbers.
+    assert omitted.categories == (1, 2, 3, 4, 5)
+
+
+def test_fleiss_kappa_of_the_store_ratings_frame() -> None:
+    ratings = _item(_store_ratings(), "compassion")
+    ours = fleiss_kappa(ratings, **LONG)
+    counts, _ = inter_rater.aggregate_raters(np.array(COMPASSION))
+    assert ours == fleiss_kappa(counts)
+    assert ours.kappa == pytest.approx(inter_rater.fleiss_kappa(counts), abs=1e-12)
+    assert (ours.n_subjects, ours.n_raters, ours.n_categories) == (6, 3, 5)
+    # s6 has two clarity scores, the others three: the message names the session.
+    with pytest.raises(ValueError, match=r"row 5 \('s6'\) has 2 ratings but most rows have 3"):
+        fleiss_kappa(_item(_store_ratings(), "clarity"), **LONG)
+
+
+def _annotation(turn: str, code: str, who: str, transcript: str = "s1") -> Annotation:
+    return Annotation(transcript, turn, code, who, created=T0)
+
+
+# Each supervisor's one code per turn: the family of the moment.
+FAMILIES = {
+    "ana": ["attunement", "attunement", "rigidity", "detachment", "attunement", "rigidity"],
+    "ben": ["attunement", "rigidity", "rigidity", "detachment", "attunement", "attunement"],
+}
+
+
+def _family_annotations() -> pd.DataFrame:
+    frame = annotations_frame(
+        [
+            _annotation(f"u{t + 1}", f"{family}.example", who, f"s{t % 2 + 1}")
+            for who, families in FAMILIES.items()
+            for t, family in enumerate(families)
+        ]
+    )
+    frame["family"] = frame["code_id"].str.split(".").str[0]
+    return frame
+
+
+def test_kappa_and_alpha_of_an_annotations_derived_frame() -> None:
+    frame = _family_annotations()
+    keys = {"units": ["transcript_id", "turn_id"], "coders": "annotator", "values": "family"}
+    # Units sort by transcript then turn: s1 u1, u3, u5; s2 u2, u4, u6.
+    order = [0, 2, 4, 1, 3, 5]
+    ana = [FAMILIES["ana"][i] for i in order]
+    ben = [FAMILIES["ben"][i] for i in order]
+    assert cohens_kappa(frame, **keys) == cohens_kappa(ana, ben)
+    assert krippendorff_alpha(frame, **keys).alpha == pytest.approx(
+        krippendorff_alpha([ana, ben]).alpha, abs=1e-12
+    )
+    assert fleiss_kappa(frame, **keys).kappa == pytest.approx(
+        fleiss_kappa(pd.crosstab(pd.Series(range(6)).repeat(2), np.ravel([ana, ben], "F"))).kappa,
+        abs=1e-12,
+    )
+
+
+def test_long_frames_with_a_unit_coded_twice_are_refused_naming_it() -> None:
+    frame = _family_annotations()
+    again = frame.loc[frame["annotator"].eq("ana") & frame["turn_id"].eq("u3")]
+    twice = pd.concat([frame, again.assign(family="detachment")], ignore_index=True)
+    keys = {"units": ["transcript_id", "turn_id"], "coders": "annotator", "values": "family"}
+    for statistic in (cohens_kappa, fleiss_kappa, krippendorff_alpha):
+        with pytest.raises(
+            ValueError,
+            match=r"coder 'ana' has two rows for unit \('s1', 'u3'\); give one value per unit",
+        ):
+            statistic(twice, **keys)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda r: krippendorff_alpha(r, units="session", coders="rater", values="score"),
+            r"krippendorff_alpha: units='session' is not a column of the frame \(it has: ",
+        ),
+        (
+            lambda r: cohens_kappa(r, units="transcript_id", coders="who", values="score"),
+            r"cohens_kappa: coders='who' is not a column",
+        ),
+        (
+            lambda r: fleiss_kappa(r, units="transcript_id", coders="rater", values="points"),
+            r"fleiss_kappa: values='points' is not a column",
+        ),
+        (
+            lambda r: krippendorff_alpha(r, units="transcript_id", coders="rater"),
+            "give all of units, coders and values",
+        ),
+        (
+            lambda r: krippendorff_alpha(r.to_numpy(), **LONG),
+            "name columns of a long DataFrame.*got ndarray",
+        ),
+        (
+            lambda r: cohens_kappa(r, **LONG),
+            r"compares two coders; the frame has 3 \('kim', 'lee', 'sam'\)",
+        ),
+        (
+            lambda r: cohens_kappa(r, [1, 2], **LONG),
+            "a long frame .* or two label sequences, not both",
+        ),
+        (
+            lambda r: krippendorff_alpha(r.loc[r["rater"] == "kim"], **LONG),
+            r"the frame has 1 coder\(s\) \('kim'\); agreement needs at least 2",
+        ),
+        (
+            lambda r: krippendorff_alpha(r.assign(rater=r["rater"].where(r.index != 3)), **LONG),
+            r"column 'rater' is missing a value in row 3",
+        ),
+    ],
+)
+def test_bad_long_frames_are_refused_with_a_clear_message(call: Any, message: str) -> None:
+    ratings = _item(_store_ratings(), "compassion").reset_index(drop=True)
+    with pytest.raises(ValueError, match=message):
+        call(ratings)
