@@ -16,11 +16,9 @@ from __future__ import annotations
 
 import sys
 import time
-import tracemalloc
-from collections.abc import Callable
 
 import pandas as pd
-from timing import best_of
+from timing import best_of, peak_mb
 
 from attune_jupyter.agreement import agreement_report
 from attune_jupyter.core import cohort as tables
@@ -29,16 +27,6 @@ from attune_jupyter.core.synthetic_cohort import SyntheticCohort, synthetic_coho
 REPEATS = 3
 #: Five rubric items x 2 raters x 10,000 sessions = 100,000 ratings.
 ITEMS = ["compassion", "clarity", "connectedness", "courage", "curiosity"]
-
-
-def _peak_mb(work: Callable[[], object]) -> float:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before, _ = tracemalloc.get_traced_memory()
-    work()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return (peak - before) / 1e6
 
 
 def _joined(c: SyntheticCohort) -> pd.DataFrame:
@@ -213,7 +201,7 @@ def main(small: bool = False) -> None:
     ):
         base_time = best_of(REPEATS, baseline)
         our_time = best_of(REPEATS, ours)
-        rows.append((name, base_time, our_time, _peak_mb(baseline), _peak_mb(ours)))
+        rows.append((name, base_time, our_time, peak_mb(baseline), peak_mb(ours)))
     print(f"{'table':<24}{'baseline':>11}{'ours':>11}{'ratio':>8}{'peak MB base':>14}{'ours':>8}")
     for name, base_time, our_time, base_mb, our_mb in rows:
         print(

@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import statistics
 import time
-import tracemalloc
 from collections.abc import Callable
 
 import krippendorff
 import numpy as np
+from timing import peak_mb
 
 from attune_jupyter.agreement import krippendorff_alpha
 
@@ -41,16 +41,6 @@ def _seconds(work: Callable[[], object]) -> float:
     started = time.perf_counter()
     work()
     return time.perf_counter() - started
-
-
-def _peak_mb(work: Callable[[], object]) -> float:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    before, _ = tracemalloc.get_traced_memory()
-    work()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return (peak - before) / 1e6
 
 
 def main() -> None:
@@ -88,7 +78,7 @@ def main() -> None:
         base, mine = statistics.median(package_times), statistics.median(our_times)
         print(
             f"{level:<10}{base:>9.3f}s{mine:>9.3f}s{mine / base:>7.2f}x"
-            f"{_peak_mb(package):>13.0f}{_peak_mb(ours):>7.0f}  "
+            f"{peak_mb(package):>13.0f}{peak_mb(ours):>7.0f}  "
             f"{package():.6f} / {ours():.6f}"
         )
 
