@@ -179,13 +179,14 @@ def annotations_from_frame(frame: pd.DataFrame) -> list[Annotation]:
     ValueError
         When a required column is missing, or a row is not a valid annotation.
     """
-    import pandas  # imported here: the records above are used where pandas is not
+    # Imported here so that code using only the records (the widgets' key presses) does not
+    # load pandas.
+    import pandas
 
-    annotations = frame
     missing = [
         c
         for c in ("annotation_id", "transcript_id", "turn_id", "code_id", "annotator")
-        if c not in annotations.columns
+        if c not in frame.columns
     ]
     if missing:
         raise ValueError(
@@ -201,7 +202,7 @@ def annotations_from_frame(frame: pd.DataFrame) -> list[Annotation]:
         return None if v is None else pandas.Timestamp(v).floor("us").to_pydatetime()
 
     result = []
-    for record in annotations.to_dict("records"):
+    for record in frame.to_dict("records"):
         row = {str(k): v for k, v in record.items()}
         span_start, span_end = value(row, "span_start"), value(row, "span_end")
         created = when(value(row, "created")) or utc_now()
