@@ -13,7 +13,7 @@ driven by headless Chromium, against baselines measured in the same run and the 
   insert and commit with the store's durability settings (WAL, synchronous=FULL) on the same
   disk: the least any write can take.
 
-Transcripts: AnnoMI's longest session (598 turns, from /work/shared/data/annomi, or $ANNOMI) and
+Transcripts: AnnoMI's longest session (598 turns, from ../shared/data/annomi, or $ANNOMI) and
 5,000 turns taken in order from all AnnoMI sessions; synthetic turns of similar length when the
 corpus is not there. Medians of ``--runs`` runs (default 5).
 
@@ -45,7 +45,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.ui.jupyterlab_server import CHROMIUM_FLAGS, Lab, running_lab
 from tests.ui.lab_notebooks import run_all_cells
 
-ANNOMI = Path(os.environ.get("ANNOMI", "/work/shared/data/annomi/AnnoMI-simple.csv"))
+ANNOMI = Path(
+    os.environ.get(
+        "ANNOMI",
+        Path(__file__).resolve().parents[2] / "shared" / "data" / "annomi" / "AnnoMI-simple.csv",
+    )
+)
 TARGETS_MS = {"render 600": 300.0, "render 5000": 1000.0, "key->chip": 50.0, "key->store": 200.0}
 KEY = Codebook.default().code("attunement.curiosity").key
 

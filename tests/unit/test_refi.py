@@ -38,7 +38,10 @@ from attune_jupyter.core.refi import (
 from attune_jupyter.core.transcript import Transcript, Turn
 from attune_jupyter.store import Store, StoreError, TranscriptConflictError, open_store
 
-SCHEMA_PATH = Path("/work/shared/data/refi/Project.xsd")
+# The schema lives beside the project (tests read ../shared, the product never does).
+SCHEMA_PATH = (
+    Path(__file__).resolve().parents[2].parent / "shared" / "data" / "refi" / "Project.xsd"
+)
 NS = {"q": PROJECT_NAMESPACE}
 
 # Synthetic sessions: CRLF inside turns, emoji beyond the BMP, a label the role words do not know.
