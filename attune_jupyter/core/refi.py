@@ -1841,7 +1841,9 @@ def import_qdpx(
     Everything is checked before the first write, so a refused file leaves the store as it was:
     the package and its XML, every GUID (no two codings may share one), every selection, each
     source against the transcript the store holds under its name, and each coding against an
-    annotation the store holds under its GUID.
+    annotation the store holds under its GUID. The transcripts and annotations are then written
+    in one transaction (:meth:`Store.import_coded`), so a failure while writing leaves nothing
+    behind either.
 
     Parameters
     ----------
@@ -1969,9 +1971,15 @@ def import_qdpx(
 
     # Every check has passed: write.
     name = Path(path).name
-    for source in to_import:
-        store.import_transcript(source.transcript, by, source=f"{name}:{source.guid}")
-    stored_annotations = tuple(store.add_annotation(a) for a in new)
+    # One transaction: a failure here (a concurrent writer, a lost connection) writes nothing.
+    stored_annotations = tuple(
+        store.import_coded(
+            [source.transcript for source in to_import],
+            new,
+            by,
+            sources=[f"{name}:{source.guid}" for source in to_import],
+        )
+    )
     result = QdpxImport(
         project,
         tuple(source.name for source in project.sources),

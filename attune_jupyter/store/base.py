@@ -439,7 +439,8 @@ class Store(abc.ABC):
     """Where annotations live, and the history of every change to them.
 
     Every write (:meth:`add_annotation`, :meth:`update_annotation`, :meth:`delete_annotation`,
-    :meth:`register_transcript`, :meth:`import_transcript`, :meth:`record_gate_override`) is
+    :meth:`register_transcript`, :meth:`import_transcript`, :meth:`import_coded`,
+    :meth:`record_gate_override`) is
     committed durably before the method returns, together with its
     history event if any. Implementations are safe to use from several threads. A
     store is a context manager that closes itself.
@@ -631,6 +632,46 @@ class Store(abc.ABC):
         ------
         TranscriptConflictError
             When the id is registered with different content; nothing is written.
+        """
+
+    @abc.abstractmethod
+    def import_coded(
+        self,
+        transcripts: Sequence[Transcript],
+        annotations: Sequence[Annotation],
+        by: str,
+        *,
+        sources: Sequence[str | None] | None = None,
+    ) -> list[Annotation]:
+        """Import transcripts and add new annotations to them, all or nothing.
+
+        For bringing coding in from elsewhere (a REFI-QDA project): everything is written in one
+        transaction, so a failure part-way (a conflict, an id already used, a lost connection)
+        leaves the store exactly as it was.
+
+        Parameters
+        ----------
+        transcripts:
+            As for :meth:`import_transcript`; one already held with the same content is left
+            as it is.
+        annotations:
+            New annotations, as for :meth:`add_annotation`.
+        by:
+            Who imports, for the audit record.
+        sources:
+            Where each transcript was read from (one per transcript), for the audit record.
+
+        Returns
+        -------
+        list[Annotation]
+            The annotations as stored, in the order given.
+
+        Raises
+        ------
+        TranscriptConflictError
+            When an id is registered with different content; nothing is written.
+        StoreError
+            When an annotation id is already used, or the database fails; nothing is written.
         """
 
     @abc.abstractmethod

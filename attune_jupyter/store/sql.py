@@ -66,7 +66,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -517,19 +517,24 @@ class SqlStore(Store):
     def add_annotation(self, a: Annotation) -> Annotation:
         if not isinstance(a, Annotation):
             raise TypeError(f"expected an Annotation, got {type(a).__name__}")
+        with self._write("add an annotation") as conn:
+            stored = self._add_annotation_in(conn, a)
+        log.debug("added annotation %s to transcript %s", stored.id, stored.transcript_id)
+        return stored
+
+    def _add_annotation_in(self, conn: Connection, a: Annotation) -> Annotation:
+        """Insert a new annotation and its create event within ``conn``'s transaction."""
         updated = a.updated if a.updated is not None else a.created
         stored = replace(a, created=_utc(a.created), updated=_utc(updated))
-        with self._write("add an annotation") as conn:
-            if self._id_used(conn, stored.id):
-                live = self._select_live(conn, stored.id, lock=False) is not None
-                raise StoreError(
-                    f"annotation id {stored.id!r} "
-                    + ("is already in use" if live else "belonged to a deleted annotation")
-                    + f" in {self._url}; annotation ids are never reused"
-                )
-            conn.execute(insert(schema.annotations_table).values(_annotation_values(stored)))
-            self._record(conn, "create", stored, actor=stored.annotator, at=utc_now())
-        log.debug("added annotation %s to transcript %s", stored.id, stored.transcript_id)
+        if self._id_used(conn, stored.id):
+            live = self._select_live(conn, stored.id, lock=False) is not None
+            raise StoreError(
+                f"annotation id {stored.id!r} "
+                + ("is already in use" if live else "belonged to a deleted annotation")
+                + f" in {self._url}; annotation ids are never reused"
+            )
+        conn.execute(insert(schema.annotations_table).values(_annotation_values(stored)))
+        self._record(conn, "create", stored, actor=stored.annotator, at=utc_now())
         return stored
 
     def update_annotation(self, a: Annotation) -> Annotation:
@@ -649,45 +654,79 @@ class SqlStore(Store):
     def import_transcript(
         self, transcript: Transcript, by: str, *, source: str | None = None
     ) -> ImportStatus:
+        _check_id(by, "by")
+        with self._write("import a transcript") as conn:
+            status = self._import_transcript_in(conn, transcript, by, source)
+        if status == "imported":
+            log.info("imported transcript %s (%d turns)", transcript.id, len(transcript))
+        return status
+
+    def import_coded(
+        self,
+        transcripts: Sequence[Transcript],
+        annotations: Sequence[Annotation],
+        by: str,
+        *,
+        sources: Sequence[str | None] | None = None,
+    ) -> list[Annotation]:
+        _check_id(by, "by")
+        if sources is not None and len(sources) != len(transcripts):
+            raise ValueError("import_coded: give one source per transcript, or none")
+        for a in annotations:
+            if not isinstance(a, Annotation):
+                raise TypeError(f"expected an Annotation, got {type(a).__name__}")
+        with self._write("import transcripts with their annotations") as conn:
+            for i, transcript in enumerate(transcripts):
+                source = None if sources is None else sources[i]
+                self._import_transcript_in(conn, transcript, by, source)
+            stored = [self._add_annotation_in(conn, a) for a in annotations]
+        log.info(
+            "imported %d transcripts with %d annotations in one transaction",
+            len(transcripts),
+            len(stored),
+        )
+        return stored
+
+    def _import_transcript_in(
+        self, conn: Connection, transcript: Transcript, by: str, source: str | None
+    ) -> ImportStatus:
+        """Store a transcript's text and its audit event within ``conn``'s transaction."""
         if not isinstance(transcript, Transcript):
             raise TypeError(f"transcript must be a Transcript, not {type(transcript).__name__}")
-        _check_id(by, "by")
         fingerprint = transcript.fingerprint()
         content = transcript_json(transcript)
         texts = schema.transcript_texts_table
-        with self._write("import a transcript") as conn:
-            registered = self._register(conn, transcript.id, fingerprint, len(transcript), by)
-            if registered.status == "changed":
-                raise TranscriptConflictError(
-                    f"{self._url} already holds a different transcript with id "
-                    f"{transcript.id!r} (registered by {registered.registered_by} on "
-                    f"{registered.registered_at:%Y-%m-%d}); nothing was imported. Give this one "
-                    "another id (rename the file) if it is a different session"
-                )
-            held = conn.execute(
-                select(texts.c.transcript_id).where(texts.c.transcript_id == transcript.id)
-            ).first()
-            if held is not None:
-                return "unchanged"
-            try:
-                with conn.begin_nested():  # PostgreSQL: a concurrent import of the same id
-                    conn.execute(
-                        insert(texts).values(
-                            transcript_id=transcript.id,
-                            content=content,
-                            stored_at=utc_now(),
-                            stored_by=by,
-                        )
+        registered = self._register(conn, transcript.id, fingerprint, len(transcript), by)
+        if registered.status == "changed":
+            raise TranscriptConflictError(
+                f"{self._url} already holds a different transcript with id "
+                f"{transcript.id!r} (registered by {registered.registered_by} on "
+                f"{registered.registered_at:%Y-%m-%d}); nothing was imported. Give this one "
+                "another id (rename the file) if it is a different session"
+            )
+        held = conn.execute(
+            select(texts.c.transcript_id).where(texts.c.transcript_id == transcript.id)
+        ).first()
+        if held is not None:
+            return "unchanged"
+        try:
+            with conn.begin_nested():  # PostgreSQL: a concurrent import of the same id
+                conn.execute(
+                    insert(texts).values(
+                        transcript_id=transcript.id,
+                        content=content,
+                        stored_at=utc_now(),
+                        stored_by=by,
                     )
-            except exc.IntegrityError:
-                return "unchanged"  # the registry already showed the content is the same
-            details = {
-                "source": transcript.source if source is None else source,
-                "fingerprint": fingerprint,
-                "turn_count": len(transcript),
-            }
-            self._audit(conn, "import_transcript", transcript.id, by, details)
-        log.info("imported transcript %s (%d turns)", transcript.id, len(transcript))
+                )
+        except exc.IntegrityError:
+            return "unchanged"  # the registry already showed the content is the same
+        details = {
+            "source": transcript.source if source is None else source,
+            "fingerprint": fingerprint,
+            "turn_count": len(transcript),
+        }
+        self._audit(conn, "import_transcript", transcript.id, by, details)
         return "imported"
 
     def transcript(self, transcript_id: str) -> Transcript:

@@ -37,6 +37,7 @@ from attune_jupyter.core.refi import (
 )
 from attune_jupyter.core.transcript import Transcript, Turn
 from attune_jupyter.store import Store, StoreError, TranscriptConflictError, open_store
+from tests.store_faults import refuse_writes
 
 # The schema lives beside the project (tests read ../shared, the product never does).
 SCHEMA_PATH = (
@@ -946,3 +947,21 @@ def test_codebook_with_edited_codes_round_trips(tmp_path: Path) -> None:
         export_qdpx(tmp_path / "p.qdpx", [SESSION_2], [], book, project_name="p", created_by="lead")
     )
     assert read_qdpx(path).codebook == book
+
+
+def test_a_store_failure_while_importing_leaves_nothing_behind(
+    source_store: Store, tmp_path: Path
+) -> None:
+    # The file is valid; the database fails once the first annotation is written, after the
+    # transcripts were: as a full disk would. The import is one transaction, so none is kept.
+    package = _export_store(source_store, tmp_path / "project.qdpx")
+    path = tmp_path / "target.db"
+    with open_store(path) as target:
+        before = (target.transcripts(), target.annotations(), target.audit_events())
+    refuse_writes(path, "annotations")
+    with open_store(path) as target:
+        with pytest.raises(StoreError, match="disk I/O error"):
+            import_qdpx(package, target, by="lead")
+        after = (target.transcripts(), target.annotations(), target.audit_events())
+    for earlier, later in zip(before, after, strict=True):
+        assert_frame_equal(earlier, later)

@@ -1488,3 +1488,42 @@ def test_annotation_list_gives_the_frames_records_in_its_order(store: Store) -> 
     assert [a.id for a in store.annotation_list()] == ["d", "c", "a", "b"]
     assert [a.id for a in store.annotation_list("t1", "sup-a")] == ["a", "b"]
     assert store.annotation_list()[0] == store.get_annotation("d")
+
+
+def test_import_coded_writes_transcripts_and_annotations_together(store: Store) -> None:
+    first = sample_transcript()
+    second = Transcript("session-b", (Turn("u1", "Client", "client", "Fine, thanks."),))
+    annotation = Annotation("session-b", "u1", "attunement", "sup-a", span_start=0, span_end=4)
+    stored = store.import_coded([first, second], [annotation], "lead", sources=["a.txt", None])
+    assert [a.id for a in stored] == [annotation.id]
+    assert set(store.transcripts()["transcript_id"]) == {first.id, "session-b"}
+    assert store.annotations()["annotation_id"].tolist() == [annotation.id]
+    audit = store.audit_events()
+    assert audit["action"].tolist() == ["import_transcript", "import_transcript"]
+    assert audit["details"].iloc[0]["source"] == "a.txt"
+
+
+def test_import_coded_writes_nothing_when_a_late_step_fails(store: Store) -> None:
+    # The last annotation reuses an id: the transcripts and earlier annotations are not kept.
+    held = store.add_annotation(Annotation("elsewhere", "u1", "attunement", "sup-a"))
+    before = (store.transcripts(), store.annotations(), store.audit_events(), store.history())
+    transcript = sample_transcript()
+    fresh = Annotation(transcript.id, "t1", "attunement", "sup-a")
+    reused = Annotation(transcript.id, "t1", "rigidity", "sup-b", id=held.id)
+    with pytest.raises(StoreError, match="already in use"):
+        store.import_coded([transcript], [fresh, reused], "lead")
+    after = (store.transcripts(), store.annotations(), store.audit_events(), store.history())
+    for earlier, later in zip(before, after, strict=True):
+        assert_frame_equal(earlier, later)
+
+
+def test_import_coded_refuses_a_conflicting_transcript_untouched(store: Store) -> None:
+    store.import_transcript(sample_transcript(), "lead")
+    before = (store.transcripts(), store.annotations(), store.audit_events())
+    other = Transcript("new-one", (Turn("u1", "Client", "client", "Hello."),))
+    changed = sample_transcript("Different words now.")
+    with pytest.raises(TranscriptConflictError, match="nothing was imported"):
+        store.import_coded([other, changed], [], "lead")
+    after = (store.transcripts(), store.annotations(), store.audit_events())
+    for earlier, later in zip(before, after, strict=True):
+        assert_frame_equal(earlier, later)
