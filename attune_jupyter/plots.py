@@ -67,6 +67,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 
 from attune_jupyter.core.agreement import LANDIS_KOCH_BANDS
 from attune_jupyter.core.codebook import Codebook
+from attune_jupyter.core.cohort import require_columns
 from attune_jupyter.core.rubric import Rubric
 
 if TYPE_CHECKING:
@@ -292,12 +293,7 @@ def _listed(values: Iterable[object]) -> str:
 def _check_frame(frame: object, columns: Sequence[str], name: str, builder: str) -> pd.DataFrame:
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"the {name} frame must be a pandas DataFrame, got {type(frame).__name__}")
-    missing = [c for c in columns if c not in frame.columns]
-    if missing:
-        raise ValueError(
-            f"the {name} frame has no column {missing[0]!r} (it has: "
-            f"{', '.join(map(str, frame.columns))}); build it with {builder}"
-        )
+    require_columns(frame, columns, name, hint=f"build it with {builder}")
     if frame.empty:
         raise ValueError(f"the {name} frame is empty: there is nothing to plot")
     return frame

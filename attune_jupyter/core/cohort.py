@@ -174,19 +174,26 @@ def load_cohort(
 
 
 def require_columns(
-    frame: pd.DataFrame, columns: Iterable[str], name: str, *, caller: str | None = None
+    frame: pd.DataFrame,
+    columns: Iterable[str],
+    name: str,
+    *,
+    caller: str | None = None,
+    hint: str | None = None,
 ) -> None:
     """Refuse a frame without the columns a function needs, naming the first one missing.
 
     ``name`` says which frame ("annotations", "ratings"...); ``caller`` prefixes the message
-    with the function's name when it is not obvious from the traceback.
+    with the function's name when it is not obvious from the traceback; ``hint`` ends it with
+    what to do (for example which function builds the frame).
     """
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         prefix = f"{caller}: " if caller else ""
+        suffix = f"; {hint}" if hint else ""
         raise ValueError(
             f"{prefix}the {name} frame has no column {missing[0]!r} "
-            f"(it has: {', '.join(map(str, frame.columns))})"
+            f"(it has: {', '.join(map(str, frame.columns))}){suffix}"
         )
 
 

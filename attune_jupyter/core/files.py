@@ -34,19 +34,8 @@ def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
     OSError
         When the folder does not exist or cannot be written.
     """
-    target = Path(path)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        with temp.open("xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            temp.chmod(target.stat().st_mode & 0o7777)
-        temp.replace(target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    with atomic_output(path, overwrite=True) as temp, temp.open("xb") as handle:
+        handle.write(data)
 
 
 @contextlib.contextmanager

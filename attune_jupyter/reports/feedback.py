@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Final
 
 from attune_jupyter.core.annotation import STRENGTH_LABELS, Annotation, Moment
 from attune_jupyter.core.codebook import Codebook
-from attune_jupyter.core.files import write_atomically
+from attune_jupyter.core.files import atomic_output
 from attune_jupyter.core.rating import SessionRating
 from attune_jupyter.core.rubric import Rubric, RubricError, RubricItem
 from attune_jupyter.core.transcript import Transcript, TranscriptChangedWarning, Turn
@@ -238,7 +238,10 @@ def feedback_report(
         title=title,
     )
     try:
-        write_atomically(target, document.encode("utf-8", errors="replace"))
+        # The check above gives its message before the work; this one also catches a file
+        # made meanwhile, without a window in which it could be replaced.
+        with atomic_output(target, overwrite=overwrite) as temp:
+            temp.write_bytes(document.encode("utf-8", errors="replace"))
     except OSError as error:
         reason = error.strerror or str(error)
         raise FeedbackReportError(
